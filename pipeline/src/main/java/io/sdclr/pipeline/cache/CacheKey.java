@@ -1,0 +1,54 @@
+package io.sdclr.pipeline.cache;
+
+import io.sdclr.dsl.Step;
+import io.sdclr.pipeline.store.Hashing;
+import io.sdclr.pipeline.store.StepRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Cache key of a step = SHA-256 of (step name, kind, code fingerprint, version, canonical parameters, content
+ * digests of its inputs, SHA-256 of its external files). Runner, threads and device are deliberately absent.
+ */
+public record CacheKey(
+        String key,
+        String step,
+        String code,
+        int version,
+        TreeMap<String, String> params,
+        TreeMap<String, String> inputs,
+        TreeMap<String, String> external) {
+
+    public static CacheKey of(String stepName, Step<?, ?> step, Map<String, String> inputDigests) {
+        TreeMap<String, String> params = CanonicalParams.of(step.kind(), step.params());
+        TreeMap<String, String> inputs = new TreeMap<>(inputDigests);
+        TreeMap<String, String> external = new TreeMap<>();
+        for (Path p : step.externalInputs()) {
+            if (Files.isRegularFile(p)) {
+                external.put(p.toAbsolutePath().normalize().toString(), Hashing.sha256(p));
+            } else {
+                external.put(p.toAbsolutePath().normalize().toString(), "missing");
+            }
+        }
+        String code = CodeFingerprint.of(step.codeClasses());
+        StringBuilder sb = new StringBuilder();
+        sb.append("step=").append(stepName).append('\n');
+        sb.append("kind=").append(step.kind()).append('\n');
+        sb.append("code=").append(code).append('\n');
+        sb.append("version=").append(step.version()).append('\n');
+        params.forEach((k, v) -> sb.append("param ").append(k).append('=').append(v).append('\n'));
+        inputs.forEach((k, v) -> sb.append("input ").append(k).append('=').append(v).append('\n'));
+        external.forEach((k, v) -> sb.append("file ").append(k).append('=').append(v).append('\n'));
+        return new CacheKey(Hashing.sha256(sb.toString()), stepName, code, step.version(), params, inputs, external);
+    }
+
+    public StepRecord toRecord(String digest) {
+        return new StepRecord(key, digest, code, version, params, inputs, external);
+    }
+
+    public String shortKey() {
+        return key.substring(0, 12);
+    }
+}

@@ -1,0 +1,202 @@
+package io.sdclr.pipeline.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Params;
+import io.sdclr.dsl.WorkflowDefinition;
+import io.sdclr.dsl.WorkflowDefinitionException;
+import io.sdclr.dsl.WorkflowGraph;
+import io.sdclr.pipeline.run.ExecutionSettings;
+import io.sdclr.pipeline.run.Publisher;
+import io.sdclr.pipeline.run.RunRequest;
+import io.sdclr.pipeline.run.RunSummary;
+import io.sdclr.pipeline.run.RunnerModules;
+import io.sdclr.pipeline.run.RuntimeModule;
+import io.sdclr.pipeline.run.StepFailedException;
+import io.sdclr.pipeline.run.StepStatus;
+import io.sdclr.pipeline.run.WorkflowRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code sdclr} command line. Exit codes: 0 success, 2 usage or input error, 1 failure while running; every
+ * failure ends with a short message saying what, where and what to do.
+ */
+@Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
+        description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
+        subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class})
+public final class Main implements Callable<Integer> {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 2;
+    }
+
+    static int handle(Exception e, CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof InvalidInputException || e instanceof WorkflowDefinitionException) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Path trace = writeTrace(e);
+        if (e instanceof StepFailedException) {
+            err.println("error: " + e.getMessage());
+        } else {
+            err.println("error: internal failure: " + e);
+        }
+        err.println("(full stack trace: " + trace + ")");
+        err.flush();
+        return 1;
+    }
+
+    private static Path writeTrace(Exception e) {
+        try {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sdclr-errors");
+            Files.createDirectories(dir);
+            Path f = Files.createTempFile(dir, "trace-", ".txt");
+            StringWriter sw = new StringWriter();
+            e.printStackTrace(new PrintWriter(sw));
+            Files.writeString(f, sw.toString());
+            return f;
+        } catch (Exception ignored) {
+            return Path.of("(could not write)");
+        }
+    }
+
+    static String newRunId() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+
+    /** Resolves the workflow, parameters and runtime for run/plan. */
+    static final class Prepared {
+        final WorkflowDefinition definition;
+        final Params params;
+        final WorkflowGraph graph;
+        final WorkflowRunner runner;
+        final RunRequest request;
+
+        Prepared(RunOptions o) {
+            definition = new WorkflowCatalog().get(o.workflow);
+            params = Params.of(definition.params(), o.set);
+            graph = definition.build(params).validate();
+            if (o.parallelism < 1) {
+                throw new InvalidInputException("--parallelism %d: expected a whole number >= 1", o.parallelism);
+            }
+            if (!List.of("auto", "cpu", "gpu").contains(o.device)) {
+                throw new InvalidInputException("--device %s: expected auto, cpu or gpu", o.device);
+            }
+            Injector injector = Guice.createInjector(RunnerModules.forName(o.runner),
+                    new RuntimeModule(o.store, new ExecutionSettings(o.device, o.parallelism)));
+            runner = injector.getInstance(WorkflowRunner.class);
+            request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
+        }
+    }
+
+    @Command(name = "run", description = "Run a workflow; cached steps are not recomputed.")
+    static final class Run implements Callable<Integer> {
+        @Mixin RunOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Prepared p = new Prepared(options);
+            String runId = newRunId();
+            System.err.println("[sdclr] workflow " + p.graph.name() + " run " + runId + " on " + p.runner.runnerName()
+                    + ", store " + p.runner.store().root());
+            RunSummary summary = p.runner.run(p.graph, p.request, runId, line -> System.err.println("[sdclr] " + line));
+            Path out = options.outDir();
+            for (String step : p.graph.published()) {
+                String digest = summary.digestOf(step);
+                if (digest != null) {
+                    for (Path f : Publisher.publish(p.runner.store(), digest, out)) {
+                        System.err.println("[sdclr] wrote " + f);
+                    }
+                }
+            }
+            System.out.printf("done: workflow=%s run=%s ran=%d cached=%d out=%s%n", p.graph.name(), runId,
+                    summary.ran(), summary.cached(), out);
+            return 0;
+        }
+    }
+
+    @Command(name = "plan", description = "Say which steps would run and why, without running anything.")
+    static final class Plan implements Callable<Integer> {
+        @Mixin RunOptions options;
+
+        @Override
+        public Integer call() {
+            Prepared p = new Prepared(options);
+            for (StepStatus s : p.runner.plan(p.graph, p.request)) {
+                System.out.println(s.planLine());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List workflows with their parameters and defaults.")
+    static final class ListWorkflows implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (WorkflowDefinition d : new WorkflowCatalog().all()) {
+                System.out.println(d.name() + " - " + d.description());
+                int w = d.params().stream().mapToInt(x -> x.key().length()).max().orElse(0);
+                for (Param<?> prm : d.params()) {
+                    System.out.printf("    %-" + w + "s = %-34s %-10s %s%n", prm.key(),
+                            io.sdclr.dsl.Canonical.value(prm.defaultValue()), prm.typeName(), prm.description());
+                }
+                System.out.println();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", description = "Run a benchmark (sdclr bench NAME --help).")
+    static final class Bench implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name.")
+        String name;
+
+        @Parameters(index = "1..*", paramLabel = "ARGS", description = "Benchmark arguments.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> names = new ArrayList<>();
+            for (Benchmark b : ServiceLoader.load(Benchmark.class)) {
+                if (b.name().equals(name)) {
+                    return b.run(args);
+                }
+                names.add(b.name());
+            }
+            throw new InvalidInputException("unknown benchmark \"%s\"; valid benchmarks: %s", name,
+                    names.isEmpty() ? "(none on the class path)" : String.join(", ", names));
+        }
+    }
+}

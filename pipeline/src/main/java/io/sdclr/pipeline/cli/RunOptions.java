@@ -1,0 +1,50 @@
+package io.sdclr.pipeline.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options shared by {@code run} and {@code plan}. */
+final class RunOptions {
+    @Parameters(index = "0", paramLabel = "WORKFLOW", description = "Workflow name (see: sdclr list).")
+    String workflow;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a parameter (repeatable).")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--runner", paramLabel = "RUNNER", defaultValue = "direct",
+            description = "direct (default), flink-local, or HOST:PORT of a Flink session cluster.")
+    String runner;
+
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${env:SDCLR_STORE:-.sdclr/store}",
+            description = "Artifact store (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: sdclr-out/WORKFLOW).")
+    Path out;
+
+    @Option(names = "--from", paramLabel = "STEP", description = "Re-run STEP and everything downstream of it.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "STEP", description = "Stop after STEP.")
+    String to;
+
+    @Option(names = "--force", paramLabel = "STEP", description = "Re-run STEP even if cached (repeatable).")
+    Set<String> force = new LinkedHashSet<>();
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto (GPU when DJL sees one), cpu or gpu. Not part of any cache key.")
+    String device;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Runner parallelism (Flink slots / DirectRunner threads). Not part of any cache key.")
+    int parallelism;
+
+    Path outDir() {
+        return out != null ? out : Path.of("sdclr-out", workflow);
+    }
+}

@@ -1,0 +1,12 @@
+package io.sdclr.pipeline.run;
+
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** How Beam pipelines are executed: bound by one of the runner modules ({@link RunnerModules}). */
+public interface BeamRunner {
+    /** Name as given to {@code --runner}. */
+    String name();
+
+    /** Options for one pipeline (one wave of steps). */
+    PipelineOptions options(String jobName);
+}

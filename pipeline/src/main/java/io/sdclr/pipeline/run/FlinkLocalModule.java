@@ -1,0 +1,30 @@
+package io.sdclr.pipeline.run;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Runs every wave on Flink's embedded mini-cluster through Beam's classic FlinkRunner. */
+public final class FlinkLocalModule extends AbstractModule {
+    @Provides
+    BeamRunner runner(ExecutionSettings settings) {
+        return new BeamRunner() {
+            @Override
+            public String name() {
+                return "flink-local";
+            }
+
+            @Override
+            public FlinkPipelineOptions options(String jobName) {
+                FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+                o.setRunner(FlinkRunner.class);
+                o.setJobName(jobName);
+                o.setFlinkMaster("[local]");
+                o.setParallelism(settings.parallelism());
+                return o;
+            }
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package io.sdclr.pipeline.run;
+
+import com.google.inject.Module;
+import io.sdclr.dsl.InvalidInputException;
+import java.util.regex.Pattern;
+
+/** The runner module for a {@code --runner} value: {@code direct}, {@code flink-local} or {@code HOST:PORT}. */
+public final class RunnerModules {
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:[0-9]{1,5}");
+
+    private RunnerModules() {}
+
+    public static Module forName(String runner) {
+        if (runner.equals("direct")) {
+            return new DirectRunnerModule();
+        }
+        if (runner.equals("flink-local")) {
+            return new FlinkLocalModule();
+        }
+        if (HOST_PORT.matcher(runner).matches()) {
+            return new FlinkClusterModule(runner);
+        }
+        throw new InvalidInputException(
+                "--runner %s: unknown runner; expected direct, flink-local or HOST:PORT of a Flink session cluster",
+                runner);
+    }
+}

@@ -1,0 +1,302 @@
+package io.sdclr.pipeline.run;
+
+import com.google.inject.Inject;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepContext;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.dsl.WorkflowGraph;
+import io.sdclr.pipeline.cache.CacheKey;
+import io.sdclr.pipeline.store.ArtifactStore;
+import io.sdclr.pipeline.store.Lease;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Runs a validated workflow against the artifact store, in waves. Each wave is one Beam pipeline holding every
+ * step whose inputs are known and whose cache key misses; steps of one wave are independent, so the runner
+ * may execute them in parallel. After a wave, each output is committed and its content digest becomes an input
+ * of the next keys; a re-run step whose output did not change therefore leaves everything downstream cached.
+ */
+public final class WorkflowRunner {
+    private final ArtifactStore store;
+    private final BeamRunner runner;
+    private final ExecutionSettings settings;
+
+    @Inject
+    public WorkflowRunner(ArtifactStore store, BeamRunner runner, ExecutionSettings settings) {
+        this.store = store;
+        this.runner = runner;
+        this.settings = settings;
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    public String runnerName() {
+        return runner.name();
+    }
+
+    /** What {@link #run} would do now, without running anything. */
+    public List<StepStatus> plan(WorkflowGraph graph, RunRequest request) {
+        Selection sel = Selection.of(graph, request);
+        checkExternalInputs(sel);
+        Map<String, String> digests = new LinkedHashMap<>();
+        List<StepStatus> out = new ArrayList<>();
+        for (WorkflowGraph.Node node : sel.nodes()) {
+            Optional<String> pending = node.inputs().stream().filter(i -> !digests.containsKey(i)).findFirst();
+            if (pending.isPresent()) {
+                out.add(new StepStatus(node.name(), false,
+                        "input " + pending.get() + " will be recomputed (hit if its output is unchanged)", null, null,
+                        0));
+                continue;
+            }
+            CacheKey key = CacheKey.of(node.name(), node.step(), inputDigests(node, digests));
+            if (sel.forced().contains(node.name())) {
+                out.add(new StepStatus(node.name(), false, sel.forceReason(node.name()), key.key(), null, 0));
+                continue;
+            }
+            Optional<String> hit = store.lookup(key.key());
+            if (hit.isPresent()) {
+                digests.put(node.name(), hit.get());
+                out.add(new StepStatus(node.name(), true, "key " + key.shortKey() + " -> artifact "
+                        + MissExplainer.shortDigest(hit.get()), key.key(), hit.get(), 0));
+            } else {
+                sel.checkNotUpstreamOfFrom(node.name());
+                out.add(new StepStatus(node.name(), false,
+                        MissExplainer.explain(key, store.stepRecord(graph.name(), node.name())), key.key(), null, 0));
+            }
+        }
+        return out;
+    }
+
+    /** Runs every selected step that misses the cache; returns what ran and what was cached, in step order. */
+    public RunSummary run(WorkflowGraph graph, RunRequest request, String runId, Consumer<String> console) {
+        Selection sel = Selection.of(graph, request);
+        checkExternalInputs(sel);
+        store.cleanStaging(6 * 3600_000L);
+        Set<String> forced = new HashSet<>(sel.forced());
+        Map<String, String> digests = new LinkedHashMap<>();
+        Map<String, StepStatus> done = new LinkedHashMap<>();
+        LinkedHashSet<String> remaining = new LinkedHashSet<>();
+        sel.nodes().forEach(n -> remaining.add(n.name()));
+        int wave = 0;
+        while (!remaining.isEmpty()) {
+            List<Pending> toRun = new ArrayList<>();
+            for (String name : remaining) {
+                WorkflowGraph.Node node = graph.node(name).orElseThrow();
+                if (!digests.keySet().containsAll(node.inputs())) {
+                    continue;
+                }
+                CacheKey key = CacheKey.of(name, node.step(), inputDigests(node, digests));
+                Optional<String> hit = forced.contains(name) ? Optional.empty() : store.lookup(key.key());
+                if (hit.isPresent()) {
+                    digests.put(name, hit.get());
+                    done.put(name, new StepStatus(name, true, "key " + key.shortKey(), key.key(), hit.get(), 0));
+                    writeStepRecord(graph.name(), name, key, hit.get());
+                    console.accept(name + ": cached (artifact " + MissExplainer.shortDigest(hit.get()) + ")");
+                } else {
+                    sel.checkNotUpstreamOfFrom(name);
+                    String why = forced.contains(name) ? sel.forceReason(name)
+                            : MissExplainer.explain(key, store.stepRecord(graph.name(), name));
+                    toRun.add(new Pending(node, key, why, forced.contains(name)));
+                }
+            }
+            remaining.removeAll(done.keySet());
+            if (toRun.isEmpty()) {
+                continue; // Hits above made new steps ready.
+            }
+            wave++;
+            List<Pending> ran = runWave(graph, runId, wave, toRun, digests, console);
+            for (Pending p : ran) {
+                forced.remove(p.node().name());
+                remaining.remove(p.node().name());
+                done.put(p.node().name(), p.status);
+            }
+            for (Pending p : toRun) {
+                if (!ran.contains(p)) {
+                    // Another run committed it while we waited for its lease.
+                    forced.remove(p.node().name());
+                }
+            }
+        }
+        List<StepStatus> ordered = new ArrayList<>();
+        sel.nodes().forEach(n -> ordered.add(done.get(n.name())));
+        RunSummary summary = new RunSummary(graph.name(), runId, runner.name(), ordered);
+        try {
+            store.writeRunRecord(runId, summary);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run record of " + runId, e);
+        }
+        return summary;
+    }
+
+    private List<Pending> runWave(WorkflowGraph graph, String runId, int wave, List<Pending> candidates,
+            Map<String, String> digests, Consumer<String> console) {
+        List<Lease> leases = new ArrayList<>();
+        List<Pending> wavePending = new ArrayList<>();
+        try {
+            for (Pending p : candidates) {
+                Lease lease = Lease.acquire(store.leaseFile(p.key().key()), runId,
+                        owner -> console.accept(p.node().name() + ": waiting for another run computing it (" + owner
+                                + ")"));
+                Optional<String> hit = p.forced ? Optional.empty() : store.lookup(p.key().key());
+                if (hit.isPresent()) {
+                    lease.close();
+                    digests.put(p.node().name(), hit.get());
+                    continue;
+                }
+                leases.add(lease);
+                wavePending.add(p);
+            }
+            if (wavePending.isEmpty()) {
+                return List.of();
+            }
+            Pipeline pipeline = Pipeline.create(runner.options(
+                    ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-")));
+            for (Pending p : wavePending) {
+                console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");
+                p.staging = store.newStaging(p.node().name());
+                Map<String, PCollection<?>> inputs = new LinkedHashMap<>();
+                Map<String, String> inputDirs = new LinkedHashMap<>();
+                for (String producer : p.node().inputs()) {
+                    String digest = digests.get(producer);
+                    Class<? extends SpecificRecord> type = graph.node(producer).orElseThrow().step().outputType();
+                    inputDirs.put(producer, store.artifactDir(digest).toString());
+                    inputs.put(producer, read(pipeline, "read " + producer + " for " + p.node().name(), type,
+                            store.artifactDir(digest).resolve("*.avro").toString()));
+                }
+                StepContext ctx = new StepContext(p.node().name(), p.staging.toString(),
+                        store.workDir(p.key().key()).toString(), inputDirs, settings.device());
+                applyAndWrite(pipeline, p.node().name(), p.node().step(), new StepInput(pipeline, inputs, ctx),
+                        p.staging);
+            }
+            long t0 = System.nanoTime();
+            try {
+                PipelineResult result = pipeline.run();
+                PipelineResult.State state = result.waitUntilFinish();
+                if (state != PipelineResult.State.DONE) {
+                    throw new IllegalStateException("pipeline ended in state " + state);
+                }
+            } catch (RuntimeException e) {
+                discardStaging(wavePending);
+                InvalidInputException bad = Failures.invalidInput(e);
+                if (bad != null) {
+                    throw bad;
+                }
+                throw new StepFailedException(wavePending.stream().map(x -> x.node().name()).toList(), e);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Pending p : wavePending) {
+                String digest;
+                try {
+                    digest = store.commit(p.staging, p.key().key(), graph.name() + "/" + p.node().name());
+                } catch (IOException e) {
+                    throw new StepFailedException(List.of(p.node().name()),
+                            new IOException("cannot commit the output of " + p.node().name() + ": " + e.getMessage(), e));
+                }
+                writeStepRecord(graph.name(), p.node().name(), p.key(), digest);
+                digests.put(p.node().name(), digest);
+                p.status = new StepStatus(p.node().name(), false, p.reason(), p.key().key(), digest, seconds);
+                console.accept(String.format("%s: ran in %.1f s -> artifact %s", p.node().name(), seconds,
+                        MissExplainer.shortDigest(digest)));
+            }
+            return wavePending;
+        } finally {
+            leases.forEach(Lease::close);
+        }
+    }
+
+    private static <T extends SpecificRecord> PCollection<T> read(Pipeline p, String name, Class<T> type,
+            String pattern) {
+        return p.apply(name, AvroIO.read(type).from(pattern));
+    }
+
+    private static <O extends SpecificRecord> void applyAndWrite(Pipeline pipeline, String name, Step<?, O> step,
+            StepInput input, Path staging) {
+        PCollection<O> out = Pipeline.applyTransform(name, input, step);
+        out.setCoder(AvroCoder.of(step.outputType()));
+        out.apply("write " + name, AvroIO.write(step.outputType())
+                .to(staging.resolve("data").toString())
+                .withSuffix(".avro")
+                .withNumShards(step.outputShards()));
+    }
+
+    private void writeStepRecord(String workflow, String step, CacheKey key, String digest) {
+        try {
+            store.writeStepRecord(workflow, step, key.toRecord(digest));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the run of " + step, e);
+        }
+    }
+
+    private static void discardStaging(List<Pending> wave) {
+        for (Pending p : wave) {
+            try {
+                ArtifactStore.deleteTree(p.staging);
+            } catch (IOException e) {
+                // Staging is never read as an artifact; cleanStaging removes it later.
+            }
+        }
+    }
+
+    private static void checkExternalInputs(Selection sel) {
+        for (WorkflowGraph.Node n : sel.nodes()) {
+            n.step().checkExternalInputs();
+        }
+    }
+
+    private static Map<String, String> inputDigests(WorkflowGraph.Node node, Map<String, String> digests) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String i : node.inputs()) {
+            m.put(i, digests.get(i));
+        }
+        return m;
+    }
+
+    /** A step that misses the cache, waiting for its wave. */
+    private static final class Pending {
+        private final WorkflowGraph.Node node;
+        private final CacheKey key;
+        private final String reason;
+        private final boolean forced;
+        private Path staging;
+        private StepStatus status;
+
+        Pending(WorkflowGraph.Node node, CacheKey key, String reason, boolean forced) {
+            this.node = node;
+            this.key = key;
+            this.reason = reason;
+            this.forced = forced;
+        }
+
+        WorkflowGraph.Node node() {
+            return node;
+        }
+
+        CacheKey key() {
+            return key;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.sdclr.pipeline.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A content-addressed artifact store on a local (or shared) file system.
+ *
+ * <pre>
+ * STORE/artifacts/DIGEST/   immutable files of one artifact + manifest.json (written last)
+ * STORE/keys/KEY.json       cache key -&gt; artifact digest (written after the artifact is published)
+ * STORE/steps/WF/STEP.json  what the last run of a step used (explains cache misses)
+ * STORE/staging/UUID/       outputs being written; never read as artifacts
+ * STORE/work/KEY/           scratch that survives a killed run (training checkpoints)
+ * STORE/leases/KEY.lease    who is computing a key right now
+ * STORE/runs/RUN.json       one record per run
+ * </pre>
+ *
+ * <p>Commit protocol: a step writes into a staging directory; the store hashes its records and files, writes
+ * the manifest into the staging directory last, renames the directory to {@code artifacts/DIGEST} in one atomic
+ * move, then atomically writes {@code keys/KEY.json}. A crash at any point leaves either no key (the step runs
+ * again) or a key whose artifact verifies. A hit is used only after its manifest and every file check out.
+ */
+public final class ArtifactStore {
+    private final Path root;
+    private final CommitFaults faults;
+
+    public ArtifactStore(Path root) {
+        this(root, CommitFaults.NONE);
+    }
+
+    /** A store whose commits can be made to fail at a chosen point (crash tests). */
+    public ArtifactStore(Path root, CommitFaults faults) {
+        this.root = root.toAbsolutePath().normalize();
+        this.faults = faults;
+        try {
+            for (String d : List.of("artifacts", "keys", "steps", "staging", "work", "leases", "runs")) {
+                Files.createDirectories(this.root.resolve(d));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the artifact store at " + this.root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A fresh staging directory for one step's output. */
+    public Path newStaging(String stepName) {
+        Path dir = root.resolve("staging").resolve(stepName + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** Scratch directory of a cache key that survives killed runs (checkpoints). */
+    public Path workDir(String cacheKey) {
+        Path dir = root.resolve("work").resolve(cacheKey);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    public Path artifactDir(String digest) {
+        return root.resolve("artifacts").resolve(digest);
+    }
+
+    /** The verified artifact digest for a cache key, if there is one. */
+    public Optional<String> lookup(String cacheKey) {
+        Path keyFile = root.resolve("keys").resolve(cacheKey + ".json");
+        if (!Files.isRegularFile(keyFile)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = Manifest.JSON.readTree(keyFile.toFile());
+            String digest = node.path("digest").asText("");
+            return verify(digest) ? Optional.of(digest) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // An unreadable key is a miss; the commit rewrites it.
+        }
+    }
+
+    /** True when the artifact's manifest exists and every file it lists has the recorded size and SHA-256. */
+    public boolean verify(String digest) {
+        if (!digest.matches("[0-9a-f]{64}")) {
+            return false;
+        }
+        Path dir = artifactDir(digest);
+        Path mf = dir.resolve(Manifest.FILE_NAME);
+        if (!Files.isRegularFile(mf)) {
+            return false;
+        }
+        try {
+            Manifest m = Manifest.read(mf);
+            if (!digest.equals(m.contentDigest())) {
+                return false;
+            }
+            for (Manifest.FileEntry f : m.files()) {
+                Path p = dir.resolve(f.path());
+                if (!Files.isRegularFile(p) || Files.size(p) != f.bytes() || !Hashing.sha256(p).equals(f.sha256())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    public Manifest manifest(String digest) {
+        try {
+            return Manifest.read(artifactDir(digest).resolve(Manifest.FILE_NAME));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Avro data files of a committed artifact. */
+    public List<Path> avroFiles(String digest) {
+        Manifest m = manifest(digest);
+        List<Path> out = new ArrayList<>();
+        for (Manifest.FileEntry f : m.files()) {
+            if (f.avro()) {
+                out.add(artifactDir(digest).resolve(f.path()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Publishes a staging directory as an artifact and binds {@code cacheKey} to it.
+     *
+     * @return the content digest of the artifact
+     */
+    public String commit(Path staging, String cacheKey, String producedBy) throws IOException {
+        deleteHidden(staging); // Beam's temporary files, if a runner left any.
+        List<Path> avro = new ArrayList<>();
+        TreeMap<String, String> side = new TreeMap<>();
+        List<Manifest.FileEntry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(staging)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String rel = staging.relativize(f).toString().replace('\\', '/');
+                if (rel.equals(Manifest.FILE_NAME)) {
+                    Files.delete(f); // A manifest from an interrupted commit; rewritten below.
+                    continue;
+                }
+                boolean isAvro = rel.endsWith(".avro") && !rel.contains("/");
+                String sha = Hashing.sha256(f);
+                entries.add(new Manifest.FileEntry(rel, Files.size(f), sha, isAvro));
+                if (isAvro) {
+                    avro.add(f);
+                } else {
+                    side.put(rel, sha);
+                }
+            }
+        }
+        ContentDigest.Result content = ContentDigest.of(avro, side);
+        faults.at(CommitFaults.Point.BEFORE_MANIFEST);
+        Manifest manifest = new Manifest(1, content.schemaName(), content.schemaFingerprint(), content.records(),
+                entries, content.digest(), producedBy);
+        writeAtomically(staging.resolve(Manifest.FILE_NAME), manifest.toJson());
+        faults.at(CommitFaults.Point.BEFORE_PUBLISH);
+        Path target = artifactDir(content.digest());
+        if (Files.exists(target)) {
+            if (verify(content.digest())) {
+                deleteTree(staging); // Same content is already published: nothing to move.
+            } else {
+                Path trash = root.resolve("staging").resolve("corrupt-" + UUID.randomUUID());
+                Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(trash);
+            }
+        } else {
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+                deleteTree(staging); // Another process published the same content first.
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the store " + root + " must be on one file system (atomic rename)", e);
+            }
+        }
+        faults.at(CommitFaults.Point.BEFORE_KEY);
+        writeAtomically(root.resolve("keys").resolve(cacheKey + ".json"),
+                Manifest.JSON.writeValueAsBytes(Map.of("digest", content.digest(), "step", producedBy)));
+        return content.digest();
+    }
+
+    /** Records what a step's last run used, for {@code plan} explanations. */
+    public void writeStepRecord(String workflow, String step, StepRecord record) throws IOException {
+        Path dir = root.resolve("steps").resolve(workflow);
+        Files.createDirectories(dir);
+        writeAtomically(dir.resolve(step + ".json"), Manifest.JSON.writeValueAsBytes(record));
+    }
+
+    public Optional<StepRecord> stepRecord(String workflow, String step) {
+        Path f = root.resolve("steps").resolve(workflow).resolve(step + ".json");
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Manifest.JSON.readValue(f.toFile(), StepRecord.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void writeRunRecord(String runId, Object record) throws IOException {
+        writeAtomically(root.resolve("runs").resolve(runId + ".json"), Manifest.JSON.writeValueAsBytes(record));
+    }
+
+    /** Removes staging directories no live run owns (older than {@code minAgeMillis}). */
+    public void cleanStaging(long minAgeMillis) {
+        long now = System.currentTimeMillis();
+        try (Stream<Path> dirs = Files.list(root.resolve("staging"))) {
+            for (Path d : dirs.toList()) {
+                if (now - Files.getLastModifiedTime(d).toMillis() > minAgeMillis) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            // Best effort: leftovers in staging are never read as artifacts.
+        }
+    }
+
+    public Path leaseFile(String cacheKey) {
+        return root.resolve("leases").resolve(cacheKey + ".lease");
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteHidden(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().startsWith(".")) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.sdclr.pipeline.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Exclusive right to compute one cache key. A lease is a file created atomically; its owner touches it every
+ * few seconds (heartbeat). A lease not touched for {@link #EXPIRY_MILLIS} belongs to a dead run and is taken
+ * over. A second run of the same step waits for the first instead of computing it twice.
+ */
+public final class Lease implements AutoCloseable {
+    static final long HEARTBEAT_MILLIS = 5_000;
+    static final long EXPIRY_MILLIS = 30_000;
+
+    private final Path file;
+    private final ScheduledExecutorService heartbeat;
+
+    private Lease(Path file) {
+        this.file = file;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+            } catch (IOException e) {
+                // The next beat retries; a lease that cannot be touched eventually expires.
+            }
+        }, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes the lease, waiting while another live owner holds it.
+     *
+     * @param waiting told once, with the current owner, when this call has to wait
+     */
+    public static Lease acquire(Path file, String owner, Consumer<String> waiting) {
+        boolean told = false;
+        while (true) {
+            try {
+                Files.write(file, (owner + " " + ManagementFactory.getRuntimeMXBean().getName())
+                        .getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+                return new Lease(file);
+            } catch (FileAlreadyExistsException held) {
+                try {
+                    long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+                    if (age > EXPIRY_MILLIS) {
+                        Files.deleteIfExists(file); // Owner died without releasing.
+                        continue;
+                    }
+                    if (!told) {
+                        waiting.accept(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+                        told = true;
+                    }
+                } catch (NoSuchFileException released) {
+                    continue;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + file, e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create lease " + file, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // An undeleted lease expires on its own.
+        }
+    }
+}

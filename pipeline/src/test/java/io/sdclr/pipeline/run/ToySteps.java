@@ -1,0 +1,99 @@
+package io.sdclr.pipeline.run;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.OutputFile;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/** Small real steps for runtime tests: they run on Beam and write Avro like the product's steps. */
+final class ToySteps {
+    private ToySteps() {}
+
+    static OutputFile file(String path, String content) {
+        return OutputFile.newBuilder().setPath(path)
+                .setContent(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    static String text(OutputFile f) {
+        ByteBuffer b = f.getContent().duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Emits {@code count} records "name-i"; {@code unused} changes the key but not the output. */
+    static final class Emit extends Step<Emit.Params, OutputFile> {
+        record Params(int count, int unused) {}
+
+        private final Params params;
+
+        Emit(int count, int unused) {
+            super("emit", OutputFile.class);
+            this.params = new Params(count, unused);
+        }
+
+        @Override
+        public Params params() {
+            return params;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of();
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            List<OutputFile> out = new ArrayList<>();
+            for (int i = 0; i < params.count; i++) {
+                out.add(file("item-" + i + ".txt", "item " + i));
+            }
+            return in.getPipeline().apply("create", Create.of(out).withCoder(
+                    org.apache.beam.sdk.extensions.avro.coders.AvroCoder.of(OutputFile.class)));
+        }
+    }
+
+    /** Appends a suffix to every record of its input; fails with an input error when suffix is "bad". */
+    static final class Suffix extends Step<Suffix.Params, OutputFile> {
+        record Params(String suffix) {}
+
+        private final Artifact<OutputFile> input;
+        private final Params params;
+
+        Suffix(Artifact<OutputFile> input, String suffix) {
+            super("suffix", OutputFile.class);
+            this.input = input;
+            this.params = new Params(suffix);
+        }
+
+        @Override
+        public Params params() {
+            return params;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of(input);
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            String suffix = params.suffix();
+            return in.get(input).apply("append", MapElements.into(TypeDescriptor.of(OutputFile.class)).via(f -> {
+                if (suffix.equals("bad")) {
+                    throw new InvalidInputException("record %s: suffix \"bad\" is not allowed", f.getPath());
+                }
+                return file(f.getPath(), text(f) + suffix);
+            }));
+        }
+    }
+}
