@@ -232,7 +232,8 @@ public final class Workflow {
     private static String callerLocation() {
         return StackWalker.getInstance()
                 .walk(frames -> frames
-                        .filter(f -> !f.getClassName().startsWith(Workflow.class.getName()))
+                        .filter(f -> !f.getClassName().equals(Workflow.class.getName())
+                                && !f.getClassName().startsWith(Workflow.class.getName() + "$"))
                         .findFirst()
                         .map(f -> f.getFileName() + ":" + f.getLineNumber())
                         .orElse("unknown location"));

@@ -1,0 +1,178 @@
+package io.sdclr.steps.data;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.steps.avro.Image;
+import io.sdclr.steps.avro.Source;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Reads an MNIST-layout dataset (Fashion-MNIST by default) from its IDX files into {@link Image} records, in
+ * parallel chunks of images.
+ *
+ * <pre>{@code
+ * Artifact<Image> data = wf.step("data", ReadIdx.from("/usr/share/datasets/fashion-mnist").limits(5000, 1000));
+ * }</pre>
+ *
+ * <p>Ids: image {@code i} of the training file has id {@code i}; image {@code i} of the test file has id
+ * {@link #TEST_ID_OFFSET}{@code + i}.
+ */
+public final class ReadIdx extends Step<ReadIdx.Params, Image> {
+    private static final long serialVersionUID = 1L;
+    public static final long TEST_ID_OFFSET = 1_000_000_000L;
+    private static final int CHUNK = 5_000;
+    static final String[] FILES = {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+    };
+
+    /**
+     * @param dir directory holding the four IDX files (gzipped or not)
+     * @param trainLimit read only the first N training images (0 = all)
+     * @param testLimit read only the first N test images (0 = all)
+     * @param numClasses labels must be in [0, numClasses)
+     */
+    public record Params(String dir, int trainLimit, int testLimit, int numClasses) implements java.io.Serializable {}
+
+    private final Params params;
+
+    private ReadIdx(Params params) {
+        super("data", Image.class);
+        this.params = params;
+    }
+
+    public static ReadIdx from(String dir) {
+        return new ReadIdx(new Params(dir, 0, 0, 10));
+    }
+
+    /** Reads only the first {@code train} training and {@code test} test images (0 = all). */
+    public ReadIdx limits(int train, int test) {
+        if (train < 0 || test < 0) {
+            throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
+        }
+        return new ReadIdx(new Params(params.dir(), train, test, params.numClasses()));
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return List.of();
+    }
+
+    @Override
+    public Set<Class<?>> codeClasses() {
+        return Set.of(ReadIdx.class);
+    }
+
+    @Override
+    public List<Path> externalInputs() {
+        List<Path> out = new ArrayList<>();
+        for (String f : FILES) {
+            out.add(resolve(Path.of(params.dir()), f));
+        }
+        return out;
+    }
+
+    @Override
+    public void checkExternalInputs() {
+        Path dir = Path.of(params.dir());
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException(
+                    "data.dir=%s: no such directory; expected a directory with the Fashion-MNIST IDX files (%s, "
+                            + "gzipped or not). Install them with: sudo apt-get install dataset-fashion-mnist",
+                    dir, String.join(", ", FILES));
+        }
+        List<String> missing = new ArrayList<>();
+        for (String f : FILES) {
+            if (!Files.isRegularFile(resolve(dir, f))) {
+                missing.add(f + "[.gz]");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException("data.dir=%s: missing %s; expected the four MNIST-layout IDX files %s",
+                    dir, String.join(", ", missing), String.join(", ", FILES));
+        }
+    }
+
+    static Path resolve(Path dir, String base) {
+        Path gz = dir.resolve(base + ".gz");
+        return Files.isRegularFile(gz) ? gz : dir.resolve(base);
+    }
+
+    @Override
+    public PCollection<Image> expand(StepInput in) {
+        Path dir = Path.of(params.dir());
+        List<String> chunks = new ArrayList<>();
+        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), params.trainLimit());
+        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), params.testLimit());
+        return in.getPipeline()
+                .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
+                .apply("spread", Reshuffle.viaRandomKey())
+                .apply("decode", ParDo.of(new DecodeChunk(params.numClasses())));
+    }
+
+    private static void addChunks(List<String> chunks, String source, Path images, Path labels, int limit) {
+        IdxHeader ih = IdxFile.readHeader(images);
+        IdxHeader lh = IdxFile.readHeader(labels);
+        IdxFile.checkPair(ih, lh, images, labels);
+        int n = ih.dims()[0];
+        int count = limit == 0 ? n : Math.min(limit, n);
+        for (int from = 0; from < count; from += CHUNK) {
+            chunks.add(String.join("\t", source, images.toString(), labels.toString(), Integer.toString(from),
+                    Integer.toString(Math.min(CHUNK, count - from))));
+        }
+    }
+
+    /** Decodes one chunk "SOURCE images labels from count" into image records. */
+    static final class DecodeChunk extends DoFn<String, Image> {
+        private static final long serialVersionUID = 1L;
+        private final int numClasses;
+
+        DecodeChunk(int numClasses) {
+            this.numClasses = numClasses;
+        }
+
+        @ProcessElement
+        public void process(@Element String chunk, OutputReceiver<Image> out) {
+            String[] f = chunk.split("\t");
+            Source source = Source.valueOf(f[0]);
+            Path images = Path.of(f[1]);
+            int from = Integer.parseInt(f[3]);
+            int count = Integer.parseInt(f[4]);
+            IdxHeader h = IdxFile.readHeader(images);
+            int[] dims = h.dims();
+            int channels = dims.length == 4 ? dims[3] : 1;
+            int[] labels = IdxFile.readLabels(Path.of(f[2]), numClasses);
+            byte[][] pixels = IdxFile.readImages(images, from, count);
+            long offset = source == Source.TEST ? TEST_ID_OFFSET : 0;
+            for (int i = 0; i < count; i++) {
+                out.output(Image.newBuilder()
+                        .setId(offset + from + i)
+                        .setSource(source)
+                        .setLabel(labels[from + i])
+                        .setChannels(channels)
+                        .setHeight(dims[1])
+                        .setWidth(dims[2])
+                        .setPixels(ByteBuffer.wrap(channels == 1 ? pixels[i] : Layout.hwcToChw(pixels[i], dims[1],
+                                dims[2], channels)))
+                        .build());
+            }
+        }
+    }
+}

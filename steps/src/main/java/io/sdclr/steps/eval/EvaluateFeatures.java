@@ -1,0 +1,118 @@
+package io.sdclr.steps.eval;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.steps.avro.Feature;
+import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.ProbeResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Common shape of the evaluations: gather one encoder's features, split them by one long-tailed split, compute
+ * per-class test accuracy, emit one {@link ProbeResult}.
+ */
+abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
+    private static final long serialVersionUID = 1L;
+
+    /** What an evaluation computes from the feature sets of its split. */
+    record Outcome(double[] perClassAccuracy, int selectedEpoch, double validationAccuracy,
+            Map<String, String> details) {}
+
+    private final Artifact<Feature> features;
+    private final Artifact<LongTailSplit> subset;
+
+    EvaluateFeatures(String kind, Artifact<Feature> features, Artifact<LongTailSplit> subset) {
+        super(kind, ProbeResult.class);
+        this.features = features;
+        this.subset = subset;
+    }
+
+    Artifact<Feature> features() {
+        return features;
+    }
+
+    Artifact<LongTailSplit> subset() {
+        return subset;
+    }
+
+    abstract String method();
+
+    abstract int split();
+
+    /** The evaluation itself, serializable so it runs inside the DoFn. */
+    abstract SerializableFunction<FeatureSets, Outcome> evaluation();
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return List.of(features, subset);
+    }
+
+    @Override
+    public Set<Class<?>> codeClasses() {
+        return Set.of(getClass());
+    }
+
+    @Override
+    public PCollection<ProbeResult> expand(StepInput in) {
+        int k = split();
+        PCollectionView<LongTailSplit> view = in.get(subset)
+                .apply("split " + k, Filter.by((LongTailSplit s) -> s.getSplit() == k))
+                .apply("as view", View.asSingleton());
+        return in.get(features)
+                .apply("gather", Gather.all())
+                .apply("evaluate", ParDo.of(new Evaluate(kind(), method(), k, evaluation(), view))
+                        .withSideInputs(view));
+    }
+
+    /** Runs the evaluation over all features of one encoder. */
+    static final class Evaluate extends DoFn<Iterable<Feature>, ProbeResult> {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+        private final String method;
+        private final int split;
+        private final SerializableFunction<FeatureSets, Outcome> evaluation;
+        private final PCollectionView<LongTailSplit> view;
+
+        Evaluate(String kind, String method, int split, SerializableFunction<FeatureSets, Outcome> evaluation,
+                PCollectionView<LongTailSplit> view) {
+            this.kind = kind;
+            this.method = method;
+            this.split = split;
+            this.evaluation = evaluation;
+            this.view = view;
+        }
+
+        @ProcessElement
+        public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out, ProcessContext c) {
+            LongTailSplit s = c.sideInput(view);
+            FeatureSets sets = FeatureSets.of(all, s);
+            Outcome o = evaluation.apply(sets);
+            List<Double> acc = new ArrayList<>();
+            for (double a : o.perClassAccuracy()) {
+                acc.add(a);
+            }
+            out.output(ProbeResult.newBuilder()
+                    .setMethod(method)
+                    .setEvaluation(kind.equals("probe") ? "linear" : kind)
+                    .setSplit(split)
+                    .setPerClassAccuracy(acc)
+                    .setClassCounts(s.getClassCounts())
+                    .setSelectedEpoch(o.selectedEpoch())
+                    .setValidationAccuracy(o.validationAccuracy())
+                    .setDetails(o.details())
+                    .build());
+        }
+    }
+}
