@@ -1,0 +1,193 @@
+package io.sdclr.steps.eval;
+
+import java.util.stream.IntStream;
+
+/**
+ * Weighted cosine k-nearest-neighbour classifier on frozen features, the monitor of InstDisc (Wu et al. 2018) and
+ * solo-learn.
+ *
+ * <pre>{@code
+ * double[] perClass = KnnClassifier.perClassAccuracy(poolFeatures, testFeatures, 10, 200, 0.07);
+ * }</pre>
+ *
+ * <p>Features are L2-normalised (an all-zero row stays zero, similarity 0). For each test row, the {@code k} train
+ * rows of highest cosine similarity vote for their class with weight {@code exp(sim / temperature)}; the class with
+ * the largest total wins. Ties are broken deterministically: among equal similarities the lower train row index
+ * ranks first, and among equal vote totals the lower class id wins.
+ *
+ * <p>Test rows are processed in parallel blocks; each row's answer depends only on its own computation, so the
+ * result is the same for any thread count.
+ */
+public final class KnnClassifier {
+
+    /** Default temperature, as in InstDisc and solo-learn. */
+    public static final double DEFAULT_TEMPERATURE = 0.07;
+
+    /** Test rows per block: the block's features stay in cache while all train rows stream past. */
+    private static final int BLOCK = 64;
+
+    private KnnClassifier() {}
+
+    /** Per-class test accuracy in percent, indexed by class. */
+    public static double[] perClassAccuracy(
+            LabeledFeatures train, LabeledFeatures test, int numClasses, int k, double temperature) {
+        return Accuracy.perClass(test.y(), predict(train, test, numClasses, k, temperature), numClasses, "kNN test set");
+    }
+
+    /** Predicted class per test row. */
+    public static int[] predict(LabeledFeatures train, LabeledFeatures test, int numClasses, int k, double temperature) {
+        if (k <= 0 || k > train.size()) {
+            throw new IllegalArgumentException("k must be in 1.." + train.size() + " (train rows), was " + k);
+        }
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, was " + temperature);
+        }
+        if (test.size() > 0 && test.dim() != train.dim()) {
+            throw new IllegalArgumentException(
+                    "feature dimensions differ: train " + train.dim() + ", test " + test.dim());
+        }
+        train.checkLabels("kNN train set", numClasses);
+        test.checkLabels("kNN test set", numClasses);
+        float[][] tr = normalised(train.x());
+        float[][] te = normalised(test.x());
+        int[] trainY = train.y();
+        int[] pred = new int[te.length];
+        int blocks = (te.length + BLOCK - 1) / BLOCK;
+        IntStream.range(0, blocks).parallel().forEach(blk -> {
+            int from = blk * BLOCK;
+            int to = Math.min(te.length, from + BLOCK);
+            classifyBlock(tr, trainY, te, from, to, numClasses, k, temperature, pred);
+        });
+        return pred;
+    }
+
+    private static void classifyBlock(
+            float[][] tr, int[] trainY, float[][] te, int from, int to, int numClasses, int k, double temperature,
+            int[] pred) {
+        int m = to - from;
+        // Per test row: a min-heap of the k best (sim, index) so far; root = worst kept neighbour.
+        float[][] heapSim = new float[m][k];
+        int[][] heapIdx = new int[m][k];
+        int[] size = new int[m];
+        for (int i = 0; i < tr.length; i++) {
+            float[] a = tr[i];
+            for (int t = 0; t < m; t++) {
+                float s = dot(a, te[from + t]);
+                float[] hs = heapSim[t];
+                int[] hi = heapIdx[t];
+                if (size[t] < k) {
+                    siftUp(hs, hi, size[t]++, s, i);
+                } else if (better(s, i, hs[0], hi[0])) {
+                    siftDown(hs, hi, k, s, i);
+                }
+            }
+        }
+        double[] votes = new double[numClasses];
+        for (int t = 0; t < m; t++) {
+            int[] rank = sortedByRank(heapSim[t], heapIdx[t], size[t]);
+            java.util.Arrays.fill(votes, 0);
+            for (int r : rank) {
+                votes[trainY[heapIdx[t][r]]] += Math.exp(heapSim[t][r] / temperature);
+            }
+            int arg = 0;
+            for (int c = 1; c < numClasses; c++) {
+                if (votes[c] > votes[arg]) {
+                    arg = c;
+                }
+            }
+            pred[from + t] = arg;
+        }
+    }
+
+    /** Whether neighbour (s1, i1) ranks before (s2, i2): higher similarity, then lower index. */
+    private static boolean better(float s1, int i1, float s2, int i2) {
+        return s1 > s2 || (s1 == s2 && i1 < i2);
+    }
+
+    private static void siftUp(float[] hs, int[] hi, int pos, float s, int idx) {
+        while (pos > 0) {
+            int parent = (pos - 1) >>> 1;
+            if (!better(hs[parent], hi[parent], s, idx)) {
+                break;
+            }
+            hs[pos] = hs[parent];
+            hi[pos] = hi[parent];
+            pos = parent;
+        }
+        hs[pos] = s;
+        hi[pos] = idx;
+    }
+
+    /** Replaces the root (the worst kept neighbour) and restores the heap. */
+    private static void siftDown(float[] hs, int[] hi, int n, float s, int idx) {
+        int pos = 0;
+        while (true) {
+            int child = 2 * pos + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && better(hs[child], hi[child], hs[child + 1], hi[child + 1])) {
+                child++; // the worse of the two children
+            }
+            if (!better(s, idx, hs[child], hi[child])) {
+                break;
+            }
+            hs[pos] = hs[child];
+            hi[pos] = hi[child];
+            pos = child;
+        }
+        hs[pos] = s;
+        hi[pos] = idx;
+    }
+
+    /** Heap slots in rank order (best first), so the vote sum runs in a fixed order. */
+    private static int[] sortedByRank(float[] hs, int[] hi, int n) {
+        Integer[] slots = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = i;
+        }
+        java.util.Arrays.sort(slots, (p, q) -> better(hs[p], hi[p], hs[q], hi[q]) ? -1 : (p.equals(q) ? 0 : 1));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = slots[i];
+        }
+        return out;
+    }
+
+    private static float dot(float[] a, float[] b) {
+        // Four partial sums: lets the CPU overlap the multiply-adds; the order is fixed, so results are too.
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int n = a.length;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+            s2 += a[j + 2] * b[j + 2];
+            s3 += a[j + 3] * b[j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[j] * b[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static float[][] normalised(float[][] x) {
+        float[][] out = new float[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            double norm = 0;
+            for (float v : x[i]) {
+                norm += (double) v * v;
+            }
+            float inv = norm > 0 ? (float) (1.0 / Math.sqrt(norm)) : 0f;
+            float[] row = new float[x[i].length];
+            for (int j = 0; j < row.length; j++) {
+                row[j] = x[i][j] * inv;
+            }
+            out[i] = row;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,196 @@
+package io.sdclr.steps.data;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sdclr.dsl.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxFileTest {
+
+    private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+
+    @TempDir Path dir;
+
+    /** IDX bytes: magic 0x000008nn, the dims, then {@code data}. */
+    private static byte[] idx(int[] dims, byte[] data) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x00000800 | dims.length);
+        for (int d : dims) {
+            out.writeInt(d);
+        }
+        out.write(data);
+        return bytes.toByteArray();
+    }
+
+    private Path write(String name, byte[] content, boolean gzip) throws IOException {
+        Path p = dir.resolve(name);
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
+            out.write(content);
+        }
+        return p;
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + 3);
+        }
+        return b;
+    }
+
+    @Test
+    void imagesRoundTripPlainAndGzip() throws IOException {
+        byte[] data = pattern(5 * 3 * 4);
+        for (boolean gzip : new boolean[] {false, true}) {
+            // The name never says .gz: compression is detected from the content.
+            Path p = write("images-" + gzip, idx(new int[] {5, 3, 4}, data), gzip);
+            IdxHeader h = IdxFile.readHeader(p);
+            assertThat(h.magic()).isEqualTo(IdxHeader.IMAGES_MAGIC);
+            assertThat(h.dims()).isEqualTo(new int[] {5, 3, 4});
+            assertThat(h.dataOffset()).isEqualTo(16);
+            assertThat(h.recordSize()).isEqualTo(12);
+            byte[][] some = IdxFile.readImages(p, 2, 3);
+            assertThat(some).hasLength(3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(some[i]).isEqualTo(Arrays.copyOfRange(data, (2 + i) * 12, (3 + i) * 12));
+            }
+            assertThat(IdxFile.readImages(p)).hasLength(5);
+            assertThat(IdxFile.readImages(p, 5, 0)).hasLength(0);
+        }
+    }
+
+    @Test
+    void fourDimensionalImagesIncludeChannels() throws IOException {
+        byte[] data = pattern(2 * 2 * 2 * 3);
+        Path p = write("rgb", idx(new int[] {2, 2, 2, 3}, data), true);
+        IdxHeader h = IdxFile.readHeader(p);
+        assertThat(h.channels()).isEqualTo(3);
+        byte[][] images = IdxFile.readImages(p, 1, 1);
+        assertThat(images[0]).isEqualTo(Arrays.copyOfRange(data, 12, 24));
+    }
+
+    @Test
+    void labelsRoundTripPlainAndGzip() throws IOException {
+        byte[] labels = {0, 9, 3, 3, 7};
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path p = write("labels-" + gzip, idx(new int[] {5}, labels), gzip);
+            assertThat(IdxFile.readLabels(p, 10)).isEqualTo(new int[] {0, 9, 3, 3, 7});
+        }
+    }
+
+    @Test
+    void realFashionMnistHeaders() {
+        IdxHeader train = IdxFile.checkPair(
+                FASHION.resolve("train-images-idx3-ubyte.gz"), FASHION.resolve("train-labels-idx1-ubyte.gz"));
+        assertThat(train.dims()).isEqualTo(new int[] {60_000, 28, 28});
+        IdxHeader test = IdxFile.checkPair(
+                FASHION.resolve("t10k-images-idx3-ubyte.gz"), FASHION.resolve("t10k-labels-idx1-ubyte.gz"));
+        assertThat(test.dims()).isEqualTo(new int[] {10_000, 28, 28});
+
+        int[] labels = IdxFile.readLabels(FASHION.resolve("t10k-labels-idx1-ubyte.gz"), 10);
+        int[] perClass = new int[10];
+        for (int y : labels) {
+            perClass[y]++;
+        }
+        assertThat(perClass).isEqualTo(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000});
+        assertThat(IdxFile.readLabels(FASHION.resolve("train-labels-idx1-ubyte.gz"), 10)).hasLength(60_000);
+        byte[][] last = IdxFile.readImages(FASHION.resolve("t10k-images-idx3-ubyte.gz"), 9_999, 1);
+        assertThat(last[0]).hasLength(784);
+    }
+
+    @Test
+    void wrongMagicNamesExpectedAndFoundInHex() throws IOException {
+        Path labels = write("labels", idx(new int[] {3}, new byte[] {1, 2, 3}), false);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(labels, 0, 1));
+        assertThat(e).hasMessageThat().contains(labels.toString());
+        assertThat(e).hasMessageThat().contains("magic 0x00000801, expected 0x00000803 or 0x00000804");
+
+        Path images = write("images", idx(new int[] {1, 1, 1}, new byte[] {1}), false);
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(images, 10));
+        assertThat(e).hasMessageThat().contains("magic 0x00000803, expected 0x00000801");
+    }
+
+    @Test
+    void nonIdxFileIsRejected() throws IOException {
+        Path png = write("picture.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, false);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readHeader(png));
+        assertThat(e).hasMessageThat().contains(png.toString());
+        assertThat(e).hasMessageThat().contains("magic 0x89504e47");
+        Path tiny = write("tiny", new byte[] {0, 0}, false);
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.readHeader(tiny));
+        assertThat(e).hasMessageThat().contains("2 bytes long");
+    }
+
+    @Test
+    void truncatedImagesNameTheFirstMissingRecord() throws IOException {
+        // Header says 10 images of 4 bytes; data holds 6.5 images.
+        byte[] content = idx(new int[] {10, 2, 2}, pattern(26));
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path p = write("cut-" + gzip, content, gzip);
+            assertThat(IdxFile.readImages(p, 0, 6)).hasLength(6);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(p, 4, 6));
+            assertThat(e).hasMessageThat().contains(p.toString());
+            assertThat(e).hasMessageThat().contains("record 6 is missing");
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(p, 8, 2));
+            assertThat(e).hasMessageThat().contains("record 6 is missing");
+        }
+    }
+
+    @Test
+    void cutGzipStreamIsReportedAsTruncation() throws IOException {
+        Path whole = write("whole.gz", idx(new int[] {100, 4, 4}, pattern(1600)), true);
+        byte[] gz = Files.readAllBytes(whole);
+        Path cut = dir.resolve("cut.gz");
+        Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(cut, 0, 100));
+        assertThat(e).hasMessageThat().contains(cut.toString());
+        assertThat(e).hasMessageThat().containsMatch("record \\d+ is missing");
+    }
+
+    @Test
+    void labelOutOfRangeNamesRecordAndValue() throws IOException {
+        Path p = write("labels", idx(new int[] {4}, new byte[] {1, 2, 12, 0}), true);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(p, 10));
+        assertThat(e).hasMessageThat().contains(p.toString());
+        assertThat(e).hasMessageThat().contains("record 2 has value 12, expected 0..9");
+    }
+
+    @Test
+    void labelsWithMissingOrExtraBytesAreRejected() throws IOException {
+        Path shortFile = write("short", idx(new int[] {4}, new byte[] {1, 2}), false);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(shortFile, 10));
+        assertThat(e).hasMessageThat().contains("record 2 is missing");
+        Path longFile = write("long", idx(new int[] {2}, new byte[] {1, 2, 3}), false);
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(longFile, 10));
+        assertThat(e).hasMessageThat().contains("data continues after the 2 labels");
+    }
+
+    @Test
+    void imageAndLabelCountMismatch() throws IOException {
+        Path images = write("images", idx(new int[] {3, 1, 1}, new byte[] {1, 2, 3}), false);
+        Path labels = write("labels", idx(new int[] {2}, new byte[] {1, 2}), false);
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> IdxFile.checkPair(images, labels));
+        assertThat(e).hasMessageThat()
+                .isEqualTo(images + " declares 3 images but " + labels
+                        + " declares 2 labels; expected the same count in both files");
+    }
+
+    @Test
+    void missingFileIsAnInputError() {
+        Path nowhere = dir.resolve("nope.gz");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readHeader(nowhere));
+        assertThat(e).hasMessageThat().contains("no such file");
+    }
+}
