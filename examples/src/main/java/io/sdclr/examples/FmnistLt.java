@@ -1,0 +1,21 @@
+package io.sdclr.examples;
+
+/**
+ * SimCLR vs SDCLR on Fashion-MNIST-LT, sized for a 2-core CPU: CIFAR-10-LT's profile (n_max 4,500, r 100 →
+ * 11,165 images), three splits, a width-0.25 ResNet-18. Scale up with {@code --set}.
+ */
+public final class FmnistLt extends LongTailExperiment {
+    public FmnistLt() {
+        super(new Defaults(0, 0, 3, 4500, 100, 500, 0.25, 5, 256, 1, 200));
+    }
+
+    @Override
+    public String name() {
+        return "fmnist-lt";
+    }
+
+    @Override
+    public String description() {
+        return "SimCLR vs SDCLR on Fashion-MNIST-LT (CIFAR-10-LT profile, 3 splits), linear/few-shot/kNN report";
+    }
+}

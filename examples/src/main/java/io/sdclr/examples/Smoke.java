@@ -1,0 +1,21 @@
+package io.sdclr.examples;
+
+/**
+ * The whole SDCLR workflow at toy scale (5,000 training images, one split, one epoch, a width-0.125 ResNet-18):
+ * checks in well under a minute that every stage runs on real Fashion-MNIST.
+ */
+public final class Smoke extends LongTailExperiment {
+    public Smoke() {
+        super(new Defaults(5000, 1000, 1, 300, 10, 50, 0.125, 1, 128, 0, 20));
+    }
+
+    @Override
+    public String name() {
+        return "smoke";
+    }
+
+    @Override
+    public String description() {
+        return "toy-scale SimCLR vs SDCLR on 5k Fashion-MNIST images, 1 split, 1 epoch (end-to-end check)";
+    }
+}
