@@ -25,6 +25,8 @@ public final class KnnClassifier {
 
     /** Test rows per block: the block's features stay in cache while all train rows stream past. */
     private static final int BLOCK = 64;
+    /** Train rows per transposed tile. */
+    private static final int TILE = 256;
 
     private KnnClassifier() {}
 
@@ -48,37 +50,69 @@ public final class KnnClassifier {
         }
         train.checkLabels("kNN train set", numClasses);
         test.checkLabels("kNN test set", numClasses);
-        float[][] tr = normalised(train.x());
         float[][] te = normalised(test.x());
+        float[][][] tiles = transposedTiles(normalised(train.x()), train.dim());
+        int trainRows = train.size();
         int[] trainY = train.y();
         int[] pred = new int[te.length];
         int blocks = (te.length + BLOCK - 1) / BLOCK;
         IntStream.range(0, blocks).parallel().forEach(blk -> {
             int from = blk * BLOCK;
             int to = Math.min(te.length, from + BLOCK);
-            classifyBlock(tr, trainY, te, from, to, numClasses, k, temperature, pred);
+            classifyBlock(tiles, trainRows, trainY, te, from, to, numClasses, k, temperature, pred);
         });
         return pred;
     }
 
+    /**
+     * Train rows in tiles of {@link #TILE}, each transposed to {@code tile[j][i]}: a similarity row is then built
+     * by loops {@code sim[i] += q[j] * tile[j][i]}, which the JIT vectorises, still summing in order j = 0..d-1.
+     */
+    private static float[][][] transposedTiles(float[][] rows, int d) {
+        int n = rows.length;
+        float[][][] tiles = new float[(n + TILE - 1) / TILE][d][TILE];
+        for (int i = 0; i < n; i++) {
+            float[][] tile = tiles[i / TILE];
+            int col = i % TILE;
+            for (int j = 0; j < d; j++) {
+                tile[j][col] = rows[i][j];
+            }
+        }
+        return tiles;
+    }
+
     private static void classifyBlock(
-            float[][] tr, int[] trainY, float[][] te, int from, int to, int numClasses, int k, double temperature,
-            int[] pred) {
+            float[][][] tiles, int trainRows, int[] trainY, float[][] te, int from, int to, int numClasses, int k,
+            double temperature, int[] pred) {
         int m = to - from;
         // Per test row: a min-heap of the k best (sim, index) so far; root = worst kept neighbour.
         float[][] heapSim = new float[m][k];
         int[][] heapIdx = new int[m][k];
         int[] size = new int[m];
-        for (int i = 0; i < tr.length; i++) {
-            float[] a = tr[i];
+        float[] sim = new float[TILE];
+        for (int tileNo = 0; tileNo < tiles.length; tileNo++) {
+            float[][] tile = tiles[tileNo];
+            int base = tileNo * TILE;
+            int width = Math.min(TILE, trainRows - base);
             for (int t = 0; t < m; t++) {
-                float s = dot(a, te[from + t]);
+                float[] q = te[from + t];
+                java.util.Arrays.fill(sim, 0f);
+                for (int j = 0; j < q.length; j++) {
+                    float qj = q[j];
+                    float[] col = tile[j];
+                    for (int i = 0; i < TILE; i++) {
+                        sim[i] += qj * col[i];
+                    }
+                }
                 float[] hs = heapSim[t];
                 int[] hi = heapIdx[t];
-                if (size[t] < k) {
-                    siftUp(hs, hi, size[t]++, s, i);
-                } else if (better(s, i, hs[0], hi[0])) {
-                    siftDown(hs, hi, k, s, i);
+                for (int i = 0; i < width; i++) {
+                    float s = sim[i];
+                    if (size[t] < k) {
+                        siftUp(hs, hi, size[t]++, s, base + i);
+                    } else if (better(s, base + i, hs[0], hi[0])) {
+                        siftDown(hs, hi, k, s, base + i);
+                    }
                 }
             }
         }
@@ -152,26 +186,6 @@ public final class KnnClassifier {
             out[i] = slots[i];
         }
         return out;
-    }
-
-    private static float dot(float[] a, float[] b) {
-        // Four partial sums: lets the CPU overlap the multiply-adds; the order is fixed, so results are too.
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int n = a.length;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += a[j] * b[j];
-            s1 += a[j + 1] * b[j + 1];
-            s2 += a[j + 2] * b[j + 2];
-            s3 += a[j + 3] * b[j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += a[j] * b[j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     private static float[][] normalised(float[][] x) {

@@ -70,18 +70,24 @@ public final class LinearProbe {
         test.checkLabels("probe test set", numClasses);
 
         int c = numClasses;
-        float[] w = new float[d * c]; // row-major [feature][class]: the inner loops run over classes
+        int bmax = cfg.batch();
+        // Weights class-major (w[k][j], PyTorch's [out][in]) and the batch transposed (xt[j][r]): the forward pass
+        // and the gradient then are loops of the form a[i] += s * b[i] over separate arrays, which the JIT
+        // vectorises. Every sum is still taken in a fixed order, so the numbers do not depend on the machine.
+        float[][] w = new float[c][d];
         float[] b = new float[c];
         Random init = new Random(cfg.seed());
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (init.nextGaussian() * 0.01);
+        for (float[] wk : w) {
+            for (int j = 0; j < d; j++) {
+                wk[j] = (float) (init.nextGaussian() * 0.01);
+            }
         }
-        float[] vw = new float[w.length];
+        float[][] vw = new float[c][d];
         float[] vb = new float[c];
-        float[] gw = new float[w.length];
+        float[][] gw = new float[c][d];
         float[] gb = new float[c];
-        float[] logits = new float[c];
-        float[] delta = new float[c];
+        float[][] xt = new float[d][bmax];
+        float[][] logits = new float[c][bmax]; // becomes the loss gradient in place
 
         int n = train.size();
         int[] order = new int[n];
@@ -91,10 +97,12 @@ public final class LinearProbe {
         Random shuffle = new Random(cfg.seed() ^ 0x5DEECE66DL);
         float momentum = (float) cfg.momentum();
         float wd = (float) cfg.weightDecay();
+        float[][] x = train.x();
+        int[] y = train.y();
 
         double[] valHistory = new double[cfg.epochs()];
         double[][] testHistory = new double[traced ? cfg.epochs() : 0][];
-        float[] bestW = w.clone();
+        float[][] bestW = new float[c][d];
         float[] bestB = b.clone();
         int bestEpoch = -1;
         double bestVal = Double.NEGATIVE_INFINITY;
@@ -108,51 +116,107 @@ public final class LinearProbe {
                 order[i] = order[j];
                 order[j] = t;
             }
-            for (int start = 0; start < n; start += cfg.batch()) {
-                int end = Math.min(n, start + cfg.batch());
-                float inv = 1f / (end - start);
-                java.util.Arrays.fill(gw, 0f);
-                java.util.Arrays.fill(gb, 0f);
-                for (int r = start; r < end; r++) {
-                    int row = order[r];
-                    float[] x = train.x()[row];
-                    forward(x, w, b, logits, d, c);
-                    softmaxInPlace(logits);
+            for (int start = 0; start < n; start += bmax) {
+                int m = Math.min(n, start + bmax) - start;
+                transpose(x, order, start, m, d, xt);
+                forward(xt, m, w, b, d, c, logits);
+                // Softmax cross-entropy averaged over the batch: dL/dlogit = (p - onehot) / m.
+                float inv = 1f / m;
+                for (int r = 0; r < m; r++) {
+                    softmaxColumn(logits, r, c);
                     for (int k = 0; k < c; k++) {
-                        delta[k] = logits[k] * inv;
+                        logits[k][r] *= inv;
                     }
-                    delta[train.y()[row]] -= inv;
-                    for (int k = 0; k < c; k++) {
-                        gb[k] += delta[k];
-                    }
-                    for (int j = 0, base = 0; j < d; j++, base += c) {
-                        float xj = x[j];
-                        if (xj == 0f) {
-                            continue;
-                        }
-                        for (int k = 0; k < c; k++) {
-                            gw[base + k] += xj * delta[k];
-                        }
-                    }
+                    logits[y[order[start + r]]][r] -= inv;
                 }
-                sgdStep(w, gw, vw, lr, momentum, wd, firstStep);
+                gradient(x, order, start, m, logits, d, c, gw, gb);
+                for (int k = 0; k < c; k++) {
+                    sgdStep(w[k], gw[k], vw[k], lr, momentum, wd, firstStep);
+                }
                 sgdStep(b, gb, vb, lr, momentum, wd, firstStep);
                 firstStep = false;
             }
-            double valAcc = Accuracy.overall(val.y(), predict(val, w, b, d, c));
+            double valAcc = Accuracy.overall(val.y(), predict(val, w, b, d, c, bmax));
             valHistory[epoch] = valAcc;
             if (traced) {
-                testHistory[epoch] = Accuracy.perClass(test.y(), predict(test, w, b, d, c), c, "probe test set");
+                testHistory[epoch] =
+                        Accuracy.perClass(test.y(), predict(test, w, b, d, c, bmax), c, "probe test set");
             }
             if (valAcc > bestVal) { // strict: the first best epoch wins ties
                 bestVal = valAcc;
                 bestEpoch = epoch;
-                System.arraycopy(w, 0, bestW, 0, w.length);
+                for (int k = 0; k < c; k++) {
+                    System.arraycopy(w[k], 0, bestW[k], 0, d);
+                }
                 System.arraycopy(b, 0, bestB, 0, b.length);
             }
         }
-        double[] perClass = Accuracy.perClass(test.y(), predict(test, bestW, bestB, d, c), c, "probe test set");
+        double[] perClass =
+                Accuracy.perClass(test.y(), predict(test, bestW, bestB, d, c, bmax), c, "probe test set");
         return new ProbeTrace(new ProbeOutcome(perClass, bestEpoch + 1, bestVal), valHistory, testHistory);
+    }
+
+    /** {@code gw[k][j] = sum_r delta[k][r] * x_r[j]}, {@code gb[k] = sum_r delta[k][r]}, summed in row order. */
+    private static void gradient(
+            float[][] x, int[] order, int start, int m, float[][] delta, int d, int c, float[][] gw, float[] gb) {
+        for (int k = 0; k < c; k++) {
+            float[] gk = gw[k];
+            float[] dk = delta[k];
+            java.util.Arrays.fill(gk, 0f);
+            float sum = 0f;
+            for (int r = 0; r < m; r++) {
+                float g = dk[r];
+                sum += g;
+                float[] row = x[order[start + r]];
+                for (int j = 0; j < d; j++) {
+                    gk[j] += g * row[j];
+                }
+            }
+            gb[k] = sum;
+        }
+    }
+
+    /** Rows {@code start..start+m)} of {@code x} (through {@code order} if not null) into {@code xt[j][r]}. */
+    private static void transpose(float[][] x, int[] order, int start, int m, int d, float[][] xt) {
+        for (int r = 0; r < m; r++) {
+            float[] row = x[order == null ? start + r : order[start + r]];
+            for (int j = 0; j < d; j++) {
+                xt[j][r] = row[j];
+            }
+        }
+    }
+
+    /** {@code out[k][r] = b[k] + sum_j w[k][j] * xt[j][r]}, summed in order j = 0..d-1. */
+    private static void forward(float[][] xt, int m, float[][] w, float[] b, int d, int c, float[][] out) {
+        for (int k = 0; k < c; k++) {
+            float[] ok = out[k];
+            float[] wk = w[k];
+            java.util.Arrays.fill(ok, 0, m, b[k]);
+            for (int j = 0; j < d; j++) {
+                float wkj = wk[j];
+                float[] xj = xt[j];
+                for (int r = 0; r < m; r++) {
+                    ok[r] += wkj * xj[r];
+                }
+            }
+        }
+    }
+
+    private static void softmaxColumn(float[][] z, int r, int c) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < c; k++) {
+            max = Math.max(max, z[k][r]);
+        }
+        double sum = 0;
+        for (int k = 0; k < c; k++) {
+            double e = Math.exp(z[k][r] - max);
+            z[k][r] = (float) e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int k = 0; k < c; k++) {
+            z[k][r] *= inv;
+        }
     }
 
     /** PyTorch SGD: weight decay into the gradient, momentum buffer initialised to the first gradient. */
@@ -165,46 +229,24 @@ public final class LinearProbe {
         }
     }
 
-    private static void forward(float[] x, float[] w, float[] b, float[] out, int d, int c) {
-        System.arraycopy(b, 0, out, 0, c);
-        for (int j = 0, base = 0; j < d; j++, base += c) {
-            float xj = x[j];
-            for (int k = 0; k < c; k++) {
-                out[k] += xj * w[base + k];
-            }
-        }
-    }
-
-    private static void softmaxInPlace(float[] z) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (int k = 0; k < z.length; k++) {
-            double e = Math.exp(z[k] - max);
-            z[k] = (float) e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int k = 0; k < z.length; k++) {
-            z[k] *= inv;
-        }
-    }
-
     /** Argmax of the logits per row; ties go to the lowest class id. */
-    private static int[] predict(LabeledFeatures set, float[] w, float[] b, int d, int c) {
+    private static int[] predict(LabeledFeatures set, float[][] w, float[] b, int d, int c, int stride) {
         int[] pred = new int[set.size()];
-        float[] logits = new float[c];
-        for (int i = 0; i < pred.length; i++) {
-            forward(set.x()[i], w, b, logits, d, c);
-            int arg = 0;
-            for (int k = 1; k < c; k++) {
-                if (logits[k] > logits[arg]) {
-                    arg = k;
+        float[][] xt = new float[d][stride];
+        float[][] logits = new float[c][stride];
+        for (int start = 0; start < pred.length; start += stride) {
+            int m = Math.min(pred.length, start + stride) - start;
+            transpose(set.x(), null, start, m, d, xt);
+            forward(xt, m, w, b, d, c, logits);
+            for (int r = 0; r < m; r++) {
+                int arg = 0;
+                for (int k = 1; k < c; k++) {
+                    if (logits[k][r] > logits[arg][r]) {
+                        arg = k;
+                    }
                 }
+                pred[start + r] = arg;
             }
-            pred[i] = arg;
         }
         return pred;
     }

@@ -1,0 +1,102 @@
+package io.sdclr.steps.features;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.steps.model.Branch;
+import io.sdclr.steps.model.DualBranchResNet;
+import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.model.ParamsFile;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A pretrained backbone for feature extraction: the dense network with BN set 0 in eval mode, projection head
+ * dropped (SDCLR, train_cifar.py: linear probe on frozen features). Thread-confined: one per thread or DoFn.
+ *
+ * <pre>{@code
+ * try (FrozenEncoder enc = FrozenEncoder.load(paramsFile, spec, Device.cpu())) {
+ *     float[][] features = enc.embed(images); // images: uint8 CHW
+ * }
+ * }</pre>
+ */
+public final class FrozenEncoder implements AutoCloseable {
+    /** Images per forward pass; bounds memory, does not change any value. */
+    static final int CHUNK = 256;
+
+    private final DualBranchResNet net;
+
+    private FrozenEncoder(DualBranchResNet net) {
+        this.net = net;
+    }
+
+    /** Rebuilds the network from {@code spec} and loads {@code paramsFile} (written by pretraining) into it. */
+    public static FrozenEncoder load(Path paramsFile, EncoderSpec spec, Device device) {
+        DualBranchResNet net = DualBranchResNet.create(spec, device, 0L);
+        try {
+            ParamsFile.read(net, paramsFile);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+        return new FrozenEncoder(net);
+    }
+
+    /** As {@link #load(Path, EncoderSpec, Device)}, after checking the file's SHA-256 against the expected one. */
+    public static FrozenEncoder load(Path paramsFile, EncoderSpec spec, Device device, String expectedSha256) {
+        String actual = ParamsFile.sha256(paramsFile);
+        if (!actual.equalsIgnoreCase(expectedSha256)) {
+            throw new InvalidInputException("%s has SHA-256 %s, expected %s (the encoder record's paramsSha256)",
+                    paramsFile, actual, expectedSha256);
+        }
+        return load(paramsFile, spec, device);
+    }
+
+    public int featureDim() {
+        return net.spec().featureDim();
+    }
+
+    /** Backbone features (after global average pool), dense BN set, eval mode, projection head dropped. */
+    public float[][] embed(List<byte[]> images) {
+        EncoderSpec spec = net.spec();
+        int pixels = spec.pixels();
+        int dim = featureDim();
+        float[][] out = new float[images.size()][];
+        boolean prevGrad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (int from = 0; from < images.size(); from += CHUNK) {
+                int k = Math.min(CHUNK, images.size() - from);
+                float[] x = new float[k * pixels];
+                for (int i = 0; i < k; i++) {
+                    byte[] img = images.get(from + i);
+                    if (img.length != pixels) {
+                        throw new InvalidInputException("image %d has %d bytes, expected %d = %d x %d x %d",
+                                from + i, img.length, pixels, spec.channels(), spec.imageSize(), spec.imageSize());
+                    }
+                    for (int j = 0; j < pixels; j++) {
+                        x[i * pixels + j] = (img[j] & 0xFF) / 255f;
+                    }
+                }
+                try (NDManager m = net.manager().newSubManager()) {
+                    NDArray in = m.create(x, new Shape(k, spec.channels(), spec.imageSize(), spec.imageSize()));
+                    float[] f = net.features(in, Branch.DENSE, false).toFloatArray();
+                    for (int i = 0; i < k; i++) {
+                        out[from + i] = java.util.Arrays.copyOfRange(f, i * dim, (i + 1) * dim);
+                    }
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(prevGrad);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

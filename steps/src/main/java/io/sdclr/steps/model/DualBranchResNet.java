@@ -1,0 +1,294 @@
+package io.sdclr.steps.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * CIFAR ResNet-18 with masked convolutions and dual BatchNorm, plus the SimCLR/SDCLR projection head
+ * (SDCLR, models/resnet_prune_multibn.py). Written as plain functions over named tensors rather than DJL
+ * {@code Block}s: the branch (dense or pruned) is an argument of every call, so there is no block state to
+ * forget and two threads can each run their own network; parameters are created from a seeded
+ * {@link Random}, not the engine's shared one.
+ *
+ * <pre>{@code
+ * try (DualBranchResNet net = DualBranchResNet.create(spec, Device.cpu(), 42L)) {
+ *     net.setMask(PruneMask.global(net, 0.9).values());
+ *     NDArray z = net.project(net.features(x01, Branch.PRUNED, true), Branch.PRUNED, true);
+ * }
+ * }</pre>
+ *
+ * <p>PyTorch-engine specific: convolution, BatchNorm and linear go straight to {@link JniUtils}, because
+ * DJL's engine-agnostic {@code batchNorm} transposes twice for axis 1 and the API has no per-thread grad mode.
+ */
+public final class DualBranchResNet implements AutoCloseable {
+    /** PyTorch BatchNorm defaults (momentum 0.1 in PyTorch's convention, eps 1e-5). */
+    static final double BN_MOMENTUM = 0.1;
+    static final double BN_EPS = 1e-5;
+
+    private final EncoderSpec spec;
+    private final NDManager manager;
+    private final int bnSets;
+    private final LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
+    private final LinkedHashMap<String, NDArray> buffers = new LinkedHashMap<>();
+    private final List<String> convWeights = new ArrayList<>();
+    private final float[] mean;
+    private final float[] std;
+    private NDManager maskManager;
+    private Map<String, NDArray> masks = Map.of();
+
+    private DualBranchResNet(EncoderSpec spec, Device device, Random rng) {
+        this.spec = spec;
+        this.manager = NDManager.newBaseManager(device);
+        this.manager.setName("sdclr-net");
+        // SimCLR never runs a pruned branch, so it has the single BN set of models/resnet.py.
+        this.bnSets = spec.isSdclr() ? 2 : 1;
+        this.mean = new float[spec.channels()];
+        this.std = new float[spec.channels()];
+        for (int c = 0; c < spec.channels(); c++) {
+            mean[c] = spec.mean().get(c).floatValue();
+            std[c] = spec.std().get(c).floatValue();
+        }
+        build(rng);
+    }
+
+    /** A freshly initialised network; the same spec and seed always give the same parameters. */
+    public static DualBranchResNet create(EncoderSpec spec, Device device, long seed) {
+        return new DualBranchResNet(spec, device, new Random(seed));
+    }
+
+    public EncoderSpec spec() {
+        return spec;
+    }
+
+    /** Number of BatchNorm sets: 2 for SDCLR (dense, pruned), 1 for SimCLR. */
+    public int bnSets() {
+        return bnSets;
+    }
+
+    /** Trainable parameters by name, in a fixed order. The arrays are live: the optimizer updates them. */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** BatchNorm running statistics by name (both sets), in a fixed order. */
+    public Map<String, NDArray> buffers() {
+        return Collections.unmodifiableMap(buffers);
+    }
+
+    /** Names of every prunable conv weight: stem, block convs and 1x1 downsample convs (not BN, not head). */
+    public List<String> convWeightNames() {
+        return Collections.unmodifiableList(convWeights);
+    }
+
+    /** The current prune masks (empty before {@link #setMask}). */
+    public Map<String, NDArray> masks() {
+        return masks;
+    }
+
+    /** The manager that owns the parameters; prune masks are created on a child of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Replaces the prune masks used by the pruned branch: one float 0/1 array per conv weight, in the order of
+     * {@link #convWeightNames()} (as {@link PruneMask#values()} gives them). The previous masks are closed.
+     */
+    public void setMask(float[][] maskValues) {
+        NDManager next = manager.newSubManager();
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < convWeights.size(); i++) {
+            String name = convWeights.get(i);
+            m.put(name, next.create(maskValues[i], params.get(name).getShape()));
+        }
+        if (maskManager != null) {
+            maskManager.close();
+        }
+        maskManager = next;
+        masks = Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Backbone features after global average pooling, shape (N, featureDim).
+     *
+     * @param x01 images as float in [0, 1], shape (N, C, H, W); normalised here, inside the model
+     * @param training BatchNorm uses batch statistics and updates this branch's running statistics
+     */
+    public NDArray features(NDArray x01, Branch branch, boolean training) {
+        checkBranch(branch);
+        NDManager m = x01.getManager();
+        NDArray meanArr = m.create(mean, new Shape(1, mean.length, 1, 1));
+        NDArray stdArr = m.create(std, new Shape(1, std.length, 1, 1));
+        NDArray x = x01.sub(meanArr).div(stdArr);
+        x = Activation.relu(bn(conv(x, "stem.conv", 1, 1, branch), "stem.bn", branch, training));
+        int in = spec.stageWidth(0);
+        for (int s = 0; s < 4; s++) {
+            int out = spec.stageWidth(s);
+            for (int b = 0; b < 2; b++) {
+                int stride = (s > 0 && b == 0) ? 2 : 1;
+                x = basicBlock(x, "layer" + (s + 1) + "." + b, stride, in != out || stride != 1, branch, training);
+                in = out;
+            }
+        }
+        long n = x.getShape().get(0);
+        long c = x.getShape().get(1);
+        return x.reshape(n, c, -1).mean(new int[] {2});
+    }
+
+    /** Projection head output, shape (N, 128). Head linears are shared by both branches and never pruned. */
+    public NDArray project(NDArray features, Branch branch, boolean training) {
+        checkBranch(branch);
+        NDArray x = Activation.relu(bn(linear(features, "head.fc1"), "head.bn1", branch, training));
+        x = bn(linear(x, "head.fc2"), "head.bn2", branch, training);
+        if (spec.isSdclr()) {
+            x = bn(linear(Activation.relu(x), "head.fc3"), "head.bn3", branch, training);
+        }
+        return x;
+    }
+
+    private void checkBranch(Branch branch) {
+        if (branch.bnSet() >= bnSets) {
+            throw new IllegalArgumentException("a " + spec.method() + " network has no " + branch + " branch");
+        }
+    }
+
+    private NDArray basicBlock(NDArray x, String p, int stride, boolean downsample, Branch br, boolean training) {
+        NDArray out = Activation.relu(bn(conv(x, p + ".conv1", stride, 1, br), p + ".bn1", br, training));
+        out = bn(conv(out, p + ".conv2", 1, 1, br), p + ".bn2", br, training);
+        NDArray identity = downsample ? bn(conv(x, p + ".down.conv", stride, 0, br), p + ".down.bn", br, training) : x;
+        return Activation.relu(out.add(identity));
+    }
+
+    private NDArray conv(NDArray x, String name, int stride, int pad, Branch branch) {
+        NDArray w = params.get(name + ".weight");
+        if (branch == Branch.PRUNED) {
+            NDArray mask = masks.get(name + ".weight");
+            if (mask == null) {
+                throw new IllegalStateException("pruned branch run before setMask");
+            }
+            // weight * mask inside the autograd graph (SDCLR, models/resnet_prune.py prune_conv2d). The product
+            // would belong to the parameter's manager and leak once per step; it belongs to this iteration.
+            w = w.mul(mask);
+            w.attach(x.getManager());
+        }
+        return JniUtils.convolution((PtNDArray) x, (PtNDArray) w, null,
+                new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1);
+    }
+
+    private NDArray bn(NDArray x, String name, Branch branch, boolean training) {
+        String s = name + ".set" + branch.bnSet();
+        return JniUtils.batchNorm((PtNDArray) x, (PtNDArray) buffers.get(s + ".runningMean"),
+                (PtNDArray) buffers.get(s + ".runningVar"), (PtNDArray) params.get(s + ".gamma"),
+                (PtNDArray) params.get(s + ".beta"), training, BN_MOMENTUM, BN_EPS);
+    }
+
+    private NDArray linear(NDArray x, String name) {
+        return JniUtils.linear((PtNDArray) x, (PtNDArray) params.get(name + ".weight"),
+                (PtNDArray) params.get(name + ".bias"));
+    }
+
+    // ---- construction, in a fixed order so that the seed alone decides every value ----
+
+    private void build(Random rng) {
+        int c0 = spec.stageWidth(0);
+        addConv(rng, "stem.conv", c0, spec.channels(), 3);
+        addBn("stem.bn", c0);
+        int in = c0;
+        for (int s = 0; s < 4; s++) {
+            int out = spec.stageWidth(s);
+            for (int b = 0; b < 2; b++) {
+                int stride = (s > 0 && b == 0) ? 2 : 1;
+                String p = "layer" + (s + 1) + "." + b;
+                addConv(rng, p + ".conv1", out, in, 3);
+                addBn(p + ".bn1", out);
+                addConv(rng, p + ".conv2", out, out, 3);
+                addBn(p + ".bn2", out);
+                if (in != out || stride != 1) {
+                    addConv(rng, p + ".down.conv", out, in, 1);
+                    addBn(p + ".down.bn", out);
+                }
+                in = out;
+            }
+        }
+        int f = spec.featureDim();
+        int proj = EncoderSpec.PROJECTION_DIM;
+        addLinear(rng, "head.fc1", f, f, true);
+        addBn("head.bn1", f);
+        if (spec.isSdclr()) {
+            addLinear(rng, "head.fc2", f, f, false);
+            addBn("head.bn2", f);
+            addLinear(rng, "head.fc3", proj, f, false);
+            addBn("head.bn3", proj);
+        } else {
+            addLinear(rng, "head.fc2", proj, f, false);
+            addBn("head.bn2", proj);
+        }
+    }
+
+    private void addConv(Random rng, String name, int out, int in, int k) {
+        // Kaiming normal, mode fan_out, ReLU gain (models/resnet_prune_multibn.py ResNet.__init__).
+        double sd = Math.sqrt(2.0 / (out * k * k));
+        float[] w = new float[out * in * k * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rng.nextGaussian() * sd);
+        }
+        String key = name + ".weight";
+        addParam(key, w, new Shape(out, in, k, k));
+        convWeights.add(key);
+    }
+
+    private void addLinear(Random rng, String name, int out, int in, boolean bias) {
+        // PyTorch nn.Linear default: kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fan_in), 1/sqrt(fan_in)); same bias.
+        double bound = 1.0 / Math.sqrt(in);
+        float[] w = new float[out * in];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+        addParam(name + ".weight", w, new Shape(out, in));
+        if (bias) {
+            float[] b = new float[out];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+            }
+            addParam(name + ".bias", b, new Shape(out));
+        }
+    }
+
+    private void addBn(String name, int c) {
+        float[] ones = new float[c];
+        java.util.Arrays.fill(ones, 1f);
+        for (int s = 0; s < bnSets; s++) {
+            String p = name + ".set" + s;
+            addParam(p + ".gamma", ones, new Shape(c));
+            addParam(p + ".beta", new float[c], new Shape(c));
+            buffers.put(p + ".runningMean", manager.create(new float[c], new Shape(c)));
+            buffers.put(p + ".runningVar", manager.create(ones, new Shape(c)));
+        }
+    }
+
+    private void addParam(String name, float[] values, Shape shape) {
+        NDArray a = manager.create(values, shape);
+        a.setName(name);
+        a.setRequiresGradient(true);
+        params.put(name, a);
+    }
+
+    @Override
+    public void close() {
+        if (maskManager != null) {
+            maskManager.close();
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,124 @@
+package io.sdclr.steps.train;
+
+import ai.djl.ndarray.NDArray;
+import io.sdclr.steps.model.ParamsFile;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resumable training state in {@code checkpoint-epoch-<e>.bin}: the epoch, the loss history, every parameter
+ * and BN running statistic (both sets) and the optimizer's momentum buffers by parameter name. Nothing else is
+ * needed to continue bit-identically: masks are rebuilt from the weights, and all randomness is derived from
+ * (seed, epoch, sample id). A fingerprint of the config and data guards against resuming a different run.
+ *
+ * <p>Layout: int magic "SDCK", int version, UTF fingerprint, int epoch, int n, float[n] losses, then the
+ * tensors of the network and of the optimizer as in {@link ParamsFile#writeTensors}.
+ */
+final class Checkpoint {
+    static final int MAGIC = 0x5344434B;
+    static final int VERSION = 1;
+    private static final Pattern NAME = Pattern.compile("checkpoint-epoch-(\\d+)\\.bin");
+
+    private Checkpoint() {}
+
+    /** Writes the checkpoint of completed epoch {@code epoch} atomically, then deletes older ones. */
+    static Path write(Path dir, String fingerprint, int epoch, float[] losses, Map<String, NDArray> model,
+            Map<String, NDArray> optimizer) {
+        Path file = dir.resolve("checkpoint-epoch-" + epoch + ".bin");
+        ParamsFile.writeAtomically(file, out -> {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeUTF(fingerprint);
+            out.writeInt(epoch);
+            out.writeInt(epoch);
+            for (int e = 0; e < epoch; e++) {
+                out.writeFloat(losses[e]);
+            }
+            ParamsFile.writeTensors(out, model);
+            ParamsFile.writeTensors(out, optimizer);
+        });
+        for (Path old : list(dir)) {
+            if (!old.equals(file)) {
+                try {
+                    Files.deleteIfExists(old);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete old checkpoint " + old, e);
+                }
+            }
+        }
+        return file;
+    }
+
+    /** The newest checkpoint file in {@code dir}, if any. */
+    static Optional<Path> newest(Path dir) {
+        Path best = null;
+        int bestEpoch = -1;
+        for (Path p : list(dir)) {
+            Matcher m = NAME.matcher(p.getFileName().toString());
+            if (m.matches() && Integer.parseInt(m.group(1)) > bestEpoch) {
+                bestEpoch = Integer.parseInt(m.group(1));
+                best = p;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Outcome of reading a checkpoint: the completed epoch, or why it cannot be used. */
+    record Restored(int epoch, float[] losses, String problem) {}
+
+    /**
+     * Reads {@code file} into the given live tensors (in place) when its fingerprint matches; otherwise returns
+     * a problem and leaves the tensors untouched (the fingerprint is checked before any tensor is read).
+     */
+    static Restored read(Path file, String fingerprint, Map<String, NDArray> model, Map<String, NDArray> optimizer) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+                return new Restored(0, null, "not a checkpoint of this format");
+            }
+            String fp = in.readUTF();
+            if (!fp.equals(fingerprint)) {
+                return new Restored(0, null, "written for a different config or data (" + fp + ")");
+            }
+            int epoch = in.readInt();
+            float[] losses = new float[in.readInt()];
+            for (int e = 0; e < losses.length; e++) {
+                losses[e] = in.readFloat();
+            }
+            ParamsFile.readTensors(in, model, file.toString());
+            ParamsFile.readTensors(in, optimizer, file.toString());
+            return new Restored(epoch, losses, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file
+                    + " (delete it to start over)", e);
+        }
+    }
+
+    private static List<Path> list(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "checkpoint-epoch-*.bin")) {
+            for (Path p : ds) {
+                if (NAME.matcher(p.getFileName().toString()).matches()) {
+                    out.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        out.sort(null);
+        return out;
+    }
+}

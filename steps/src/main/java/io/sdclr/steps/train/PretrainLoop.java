@@ -1,0 +1,239 @@
+package io.sdclr.steps.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.steps.model.Branch;
+import io.sdclr.steps.model.Devices;
+import io.sdclr.steps.model.DualBranchResNet;
+import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.model.PruneMask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * SimCLR / SDCLR pretraining of a {@link DualBranchResNet} (SDCLR, train_simCLR.py + prune/prune_simCLR.py).
+ *
+ * <pre>{@code
+ * PretrainOutcome out = PretrainLoop.run(cfg, images, ids, workDir.resolve("ckpt"),
+ *     workDir.resolve("encoder.params"), Devices.resolve("auto"), System.out::println);
+ * }</pre>
+ *
+ * <p>Per epoch: rebuild the global magnitude mask from the current dense weights (SDCLR only), shuffle with a
+ * seed of (seed, epoch), then per batch of N images make two views per image, run view 1 through the dense
+ * branch (BN set 0) and view 2 through the pruned branch (BN set 1) — SimCLR: both dense — compute NT-Xent over
+ * the 2N projections and take one backward pass and one SGD step. Deterministic on CPU for a fixed config,
+ * seed and torch thread count; concurrent runs on different threads do not interfere (no shared RNG, grad mode
+ * is per thread, no {@code GradientCollector}, whose single global "collecting" flag would make them fail).
+ */
+public final class PretrainLoop {
+    static final double MOMENTUM = 0.9;
+    static final long REPORT_NANOS = 5_000_000_000L;
+
+    private PretrainLoop() {}
+
+    public static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
+            Path paramsOut, Device device, Consumer<String> progress) {
+        EncoderSpec spec = cfg.encoder();
+        int n = images.size();
+        if (n < 2) {
+            throw new InvalidInputException("pretraining needs at least 2 images, got %d", n);
+        }
+        if (ids.length != n) {
+            throw new InvalidInputException("pretraining got %d images but %d ids", n, ids.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (images.get(i).length != spec.pixels()) {
+                throw new InvalidInputException("image %d (id %d) has %d bytes, expected %d = %d x %d x %d",
+                        i, ids[i], images.get(i).length, spec.pixels(), spec.channels(), spec.imageSize(),
+                        spec.imageSize());
+            }
+        }
+        // drop_last=True as the official DataLoader; a dataset smaller than one batch is one batch of everything.
+        int batch = Math.min(cfg.batch(), n);
+        int itersPerEpoch = n / batch;
+        LrSchedule schedule = new LrSchedule(cfg.lr() * batch / 512.0, (long) cfg.warmupEpochs() * itersPerEpoch,
+                (long) cfg.epochs() * itersPerEpoch);
+        String fingerprint = cfg + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
+                + " pixels=" + Long.toHexString(pixelHash(images));
+        if (device.isGpu()) {
+            progress.accept("pretraining " + spec.method() + " on " + device);
+        } else {
+            progress.accept("pretraining " + spec.method() + " on CPU with " + Devices.torchThreads()
+                    + " torch threads");
+        }
+
+        boolean prevGrad = JniUtils.isGradMode();
+        try (DualBranchResNet net = DualBranchResNet.create(spec, device, cfg.seed());
+                MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), MOMENTUM, cfg.weightDecay())) {
+            JniUtils.setGradMode(false);
+            Map<String, NDArray> modelState = new LinkedHashMap<>(net.parameters());
+            modelState.putAll(net.buffers());
+            float[] losses = new float[cfg.epochs()];
+            int startEpoch = 1;
+            if (checkpointDir != null) {
+                deleteStaleTemps(checkpointDir);
+                Optional<Path> ckpt = Checkpoint.newest(checkpointDir);
+                if (ckpt.isPresent()) {
+                    Checkpoint.Restored r = Checkpoint.read(ckpt.get(), fingerprint, modelState, sgd.state());
+                    if (r.problem() != null) {
+                        progress.accept("ignoring checkpoint " + ckpt.get() + ": " + r.problem());
+                    } else if (r.epoch() > cfg.epochs()) {
+                        throw new InvalidInputException("checkpoint %s is at epoch %d, past the configured %d",
+                                ckpt.get(), r.epoch(), cfg.epochs());
+                    } else {
+                        System.arraycopy(r.losses(), 0, losses, 0, r.epoch());
+                        startEpoch = r.epoch() + 1;
+                        progress.accept("resumed from checkpoint at epoch " + r.epoch());
+                    }
+                }
+            }
+
+            Augmentation aug = new Augmentation(spec.channels(), spec.imageSize(), spec.imageSize());
+            int pixels = spec.pixels();
+            Shape shape = new Shape(batch, spec.channels(), spec.imageSize(), spec.imageSize());
+            float[] view1 = new float[batch * pixels];
+            float[] view2 = new float[batch * pixels];
+            long trainedImages = 0;
+            long trainNanos = 0;
+            long lastReport = System.nanoTime();
+            long totalIters = (long) (cfg.epochs() - startEpoch + 1) * itersPerEpoch;
+            long doneIters = 0;
+
+            for (int epoch = startEpoch; epoch <= cfg.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                if (spec.isSdclr()) {
+                    // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py).
+                    net.setMask(PruneMask.global(net, cfg.prune()).values());
+                }
+                int[] order = permutation(n, SampleSeeds.mix(cfg.seed(), epoch));
+                double lossSum = 0;
+                for (int it = 0; it < itersPerEpoch; it++) {
+                    long t0 = System.nanoTime();
+                    for (int b = 0; b < batch; b++) {
+                        int idx = order[it * batch + b];
+                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, ids[idx], 1)),
+                                view1, b * pixels);
+                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, ids[idx], 2)),
+                                view2, b * pixels);
+                    }
+                    long global = (long) (epoch - 1) * itersPerEpoch + it;
+                    double lr = schedule.at(global);
+                    float loss = step(net, sgd, view1, view2, shape, cfg.temperature(), lr);
+                    if (!Float.isFinite(loss)) {
+                        throw new IllegalStateException(String.format(Locale.ROOT,
+                                "loss became %s at epoch %d iteration %d (lr %.4g); lower the learning rate",
+                                loss, epoch, it + 1, lr));
+                    }
+                    lossSum += loss;
+                    long t1 = System.nanoTime();
+                    trainNanos += t1 - t0;
+                    trainedImages += batch;
+                    doneIters++;
+                    if (t1 - lastReport >= REPORT_NANOS && it + 1 < itersPerEpoch) {
+                        lastReport = t1;
+                        double ips = trainedImages / (trainNanos / 1e9);
+                        double eta = (totalIters - doneIters) * (trainNanos / 1e9 / doneIters);
+                        progress.accept(String.format(Locale.ROOT, "epoch %d/%d iter %d/%d loss %.4f lr %.4f %.0f img/s ETA %s",
+                                epoch, cfg.epochs(), it + 1, itersPerEpoch, loss, lr, ips, hms(eta)));
+                    }
+                }
+                losses[epoch - 1] = (float) (lossSum / itersPerEpoch);
+                double epochIps = (double) itersPerEpoch * batch / ((System.nanoTime() - epochStart) / 1e9);
+                lastReport = System.nanoTime();
+                progress.accept(String.format(Locale.ROOT, "epoch %d/%d done loss %.4f (mean) %.0f img/s",
+                        epoch, cfg.epochs(), losses[epoch - 1], epochIps));
+                if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
+                    Checkpoint.write(checkpointDir, fingerprint, epoch, losses, modelState, sgd.state());
+                }
+            }
+            String sha = ParamsFile.write(net, paramsOut);
+            double ips = trainNanos == 0 ? 0 : trainedImages / (trainNanos / 1e9);
+            return new PretrainOutcome(cfg.epochs(), losses, ips, sha);
+        } finally {
+            JniUtils.setGradMode(prevGrad);
+        }
+    }
+
+    /** One iteration: forward both views, NT-Xent, one backward pass, SGD. Returns the loss. */
+    static float step(DualBranchResNet net, MomentumSgd sgd, float[] view1, float[] view2, Shape shape,
+            double temperature, double lr) {
+        Branch second = net.spec().isSdclr() ? Branch.PRUNED : Branch.DENSE;
+        // Everything of this iteration lives in this sub-manager, so memory is flat across iterations.
+        try (NDManager it = net.manager().newSubManager()) {
+            float loss;
+            JniUtils.setGradMode(true);
+            try {
+                NDArray x1 = it.create(view1, shape);
+                NDArray x2 = it.create(view2, shape);
+                NDArray z1 = net.project(net.features(x1, Branch.DENSE, true), Branch.DENSE, true);
+                NDArray z2 = net.project(net.features(x2, second, true), second, true);
+                NDArray l = NtXent.loss(z1, z2, temperature);
+                JniUtils.backward((PtNDArray) l, (PtNDArray) it.ones(l.getShape()), false, false);
+                loss = l.getFloat();
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+            sgd.step(net.parameters(), lr);
+            return loss;
+        }
+    }
+
+    static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static long pixelHash(List<byte[]> images) {
+        long h = 0;
+        for (byte[] img : images) {
+            h = SampleSeeds.stafford(h ^ Arrays.hashCode(img));
+        }
+        return h;
+    }
+
+    private static void deleteStaleTemps(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        // Temp files of a run killed while writing a checkpoint (the rename never happened).
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "checkpoint-epoch-*.tmp")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+
+    private static String hms(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}
