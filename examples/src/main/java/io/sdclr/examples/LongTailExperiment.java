@@ -19,6 +19,8 @@ import io.sdclr.steps.report.WriteReport;
 import io.sdclr.steps.subset.BuildLongTail;
 import io.sdclr.steps.train.Pretrain;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The SDCLR experiment on an MNIST-layout dataset: long-tailed subsets, SimCLR and SDCLR pretraining per split,
@@ -126,7 +128,14 @@ abstract class LongTailExperiment implements WorkflowDefinition {
             }
         }
         wf.publish(wf.step("report", WriteReport.of(wf.outputsOf(ProbeResult.class))
-                .describing(name(), "fashion-mnist", p.asMap())));
+                .describing(name(), "fashion-mnist", reportParams(p))));
         return wf;
+    }
+
+    /** Parameters shown in the report: all but execution-only ones. */
+    private Map<String, Object> reportParams(Params p) {
+        Map<String, Object> m = new TreeMap<>(p.asMap());
+        m.remove(checkpointEvery.key());
+        return m;
     }
 }

@@ -1,0 +1,119 @@
+package io.sdclr.steps.report;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputFile;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.steps.avro.ProbeResult;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+
+/**
+ * Renders the paper's tables (Many/Medium/Few/Std/All for linear, few-shot and kNN evaluation, mean ± sd over
+ * splits) with charts, as {@code report.md}, {@code report.html} and {@code results.json}. Publish its output to
+ * have the files written to the run's output directory.
+ *
+ * <pre>{@code
+ * wf.publish(wf.step("report", WriteReport.of(wf.outputsOf(ProbeResult.class))
+ *     .describing("fmnist-lt", "fashion-mnist", params.asMap())));
+ * }</pre>
+ */
+public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
+    private static final long serialVersionUID = 1L;
+
+    /** What the report says about the run besides the results. */
+    public record Params(String workflow, String dataset, TreeMap<String, Object> params)
+            implements java.io.Serializable {}
+
+    private final List<Artifact<ProbeResult>> results;
+    private final Params params;
+
+    private WriteReport(List<Artifact<ProbeResult>> results, Params params) {
+        super("report", OutputFile.class);
+        this.results = List.copyOf(results);
+        this.params = params;
+    }
+
+    public static WriteReport of(List<Artifact<ProbeResult>> results) {
+        return new WriteReport(results, new Params("", "", new TreeMap<>()));
+    }
+
+    /** Names the workflow and dataset and lists the parameters in the report. */
+    public WriteReport describing(String workflow, String dataset, Map<String, Object> workflowParams) {
+        return new WriteReport(results, new Params(workflow, dataset, new TreeMap<>(workflowParams)));
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return new ArrayList<>(results);
+    }
+
+    @Override
+    public Set<Class<?>> codeClasses() {
+        return Set.of(WriteReport.class);
+    }
+
+    @Override
+    public PCollection<OutputFile> expand(StepInput in) {
+        PCollectionList<ProbeResult> all = PCollectionList.empty(in.getPipeline());
+        for (Artifact<ProbeResult> r : results) {
+            all = all.and(in.get(r));
+        }
+        return all.apply("flatten", Flatten.pCollections())
+                .apply("gather", Gather.all())
+                .apply("render", ParDo.of(new Render(params)));
+    }
+
+    /** Renders all results at once. */
+    static final class Render extends DoFn<Iterable<ProbeResult>, OutputFile> {
+        private static final long serialVersionUID = 1L;
+        private final Params params;
+
+        Render(Params params) {
+            this.params = params;
+        }
+
+        @ProcessElement
+        public void process(@Element Iterable<ProbeResult> all, OutputReceiver<OutputFile> out) {
+            List<ProbeResult> sorted = new ArrayList<>();
+            all.forEach(sorted::add);
+            sorted.sort(Comparator.comparing(ProbeResult::getMethod).thenComparing(ProbeResult::getEvaluation)
+                    .thenComparingInt(ProbeResult::getSplit));
+            Map<Integer, SplitCounts> splits = new TreeMap<>();
+            List<EvaluationResult> results = new ArrayList<>();
+            for (ProbeResult r : sorted) {
+                int[] counts = r.getClassCounts().stream().mapToInt(Integer::intValue).toArray();
+                SplitCounts previous = splits.putIfAbsent(r.getSplit(), new SplitCounts(r.getSplit(), counts));
+                if (previous != null && !previous.equals(new SplitCounts(r.getSplit(), counts))) {
+                    throw new IllegalStateException("results of split " + r.getSplit()
+                            + " disagree on its class counts");
+                }
+                results.add(new EvaluationResult(r.getMethod(), r.getEvaluation(), r.getSplit(),
+                        r.getPerClassAccuracy().stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+            ReportInput input = ReportInput.of(params.workflow(), params.dataset(),
+                    new LinkedHashMap<>(params.params()), new ArrayList<>(splits.values()), results);
+            for (Map.Entry<String, byte[]> f : ReportRenderer.render(input).entrySet()) {
+                out.output(OutputFile.newBuilder().setPath(f.getKey()).setContent(ByteBuffer.wrap(f.getValue()))
+                        .build());
+            }
+        }
+    }
+}
