@@ -1,0 +1,169 @@
+package io.sdclr.steps.report;
+
+import io.sdclr.steps.eval.Group;
+import io.sdclr.steps.eval.GroupScores;
+import io.sdclr.steps.eval.GroupSummary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The report's numbers, computed once from a {@link ReportInput} and shared by the three renderings. */
+final class ReportModel {
+
+    /** One method under one evaluation: its per-split results (by split) and their summary. */
+    record Cell(List<EvaluationResult> perSplit, List<GroupScores> scores, GroupSummary summary) {}
+
+    private static final List<String> METHOD_ORDER = List.of("simclr", "sdclr");
+    private static final List<String> EVALUATION_ORDER = List.of("linear", "fewshot", "knn");
+
+    final ReportInput input;
+    final int numClasses;
+    /** Splits in ascending order. */
+    final List<SplitCounts> splits;
+    final List<String> methods;
+    final List<String> evaluations;
+    /** method → evaluation → cell, both in display order; absent when not evaluated. */
+    final Map<String, Map<String, Cell>> cells;
+
+    ReportModel(ReportInput input) {
+        this.input = input;
+        if (input.splits().isEmpty()) {
+            throw new IllegalArgumentException("report needs the class counts of at least one split");
+        }
+        TreeMap<Integer, SplitCounts> bySplit = new TreeMap<>();
+        for (SplitCounts s : input.splits()) {
+            if (bySplit.put(s.split(), s) != null) {
+                throw new IllegalArgumentException("class counts of split " + s.split() + " are given twice");
+            }
+        }
+        this.splits = List.copyOf(bySplit.values());
+        this.numClasses = splits.get(0).classCounts().length;
+        for (SplitCounts s : splits) {
+            if (s.classCounts().length != numClasses) {
+                throw new IllegalArgumentException("split " + s.split() + " has " + s.classCounts().length
+                        + " class counts, expected " + numClasses + " like split " + splits.get(0).split());
+            }
+        }
+
+        Map<String, Map<String, TreeMap<Integer, EvaluationResult>>> grouped = new TreeMap<>();
+        for (EvaluationResult r : input.results()) {
+            if (!bySplit.containsKey(r.split())) {
+                throw new IllegalArgumentException(r.method() + "/" + r.evaluation() + " has a result for split "
+                        + r.split() + ", which has no class counts (splits " + bySplit.keySet() + ")");
+            }
+            if (r.perClassAccuracy().length != numClasses) {
+                throw new IllegalArgumentException(r.method() + "/" + r.evaluation() + " split " + r.split() + " has "
+                        + r.perClassAccuracy().length + " per-class accuracies, expected " + numClasses);
+            }
+            EvaluationResult previous = grouped.computeIfAbsent(r.method(), m -> new TreeMap<>())
+                    .computeIfAbsent(r.evaluation(), e -> new TreeMap<>())
+                    .put(r.split(), r);
+            if (previous != null) {
+                throw new IllegalArgumentException(
+                        r.method() + "/" + r.evaluation() + " has two results for split " + r.split());
+            }
+        }
+        this.methods = ordered(grouped.keySet(), METHOD_ORDER);
+        TreeSet<String> allEvaluations = new TreeSet<>();
+        grouped.values().forEach(m -> allEvaluations.addAll(m.keySet()));
+        this.evaluations = ordered(allEvaluations, EVALUATION_ORDER);
+
+        Map<String, Map<String, Cell>> cellMap = new LinkedHashMap<>();
+        for (String method : methods) {
+            Map<String, Cell> row = new LinkedHashMap<>();
+            for (String evaluation : evaluations) {
+                TreeMap<Integer, EvaluationResult> results = grouped.get(method).get(evaluation);
+                if (results == null) {
+                    continue;
+                }
+                List<GroupScores> scores = new ArrayList<>();
+                for (EvaluationResult r : results.values()) {
+                    scores.add(input.grouping().score(r.perClassAccuracy(), bySplit.get(r.split()).classCounts()));
+                }
+                row.put(evaluation, new Cell(List.copyOf(results.values()), List.copyOf(scores), GroupSummary.over(scores)));
+            }
+            cellMap.put(method, row);
+        }
+        this.cells = cellMap;
+    }
+
+    /** Known names in their fixed order, then the others alphabetically. */
+    private static List<String> ordered(java.util.Collection<String> names, List<String> known) {
+        List<String> out = new ArrayList<>();
+        for (String k : known) {
+            if (names.contains(k)) {
+                out.add(k);
+            }
+        }
+        names.stream().filter(n -> !known.contains(n)).sorted().forEach(out::add);
+        return List.copyOf(out);
+    }
+
+    /** Cells of one evaluation, by method in display order. */
+    Map<String, Cell> column(String evaluation) {
+        Map<String, Cell> out = new LinkedHashMap<>();
+        for (String method : methods) {
+            Cell cell = cells.get(method).get(evaluation);
+            if (cell != null) {
+                out.put(method, cell);
+            }
+        }
+        return out;
+    }
+
+    /** Group sizes as "Many 4, Medium 3, Few 3", or per split when they differ between splits. */
+    String groupSizes() {
+        List<String> perSplit = new ArrayList<>();
+        for (SplitCounts s : splits) {
+            int[] n = new int[3];
+            for (Group g : input.grouping().assign(s.classCounts())) {
+                n[g.ordinal()]++;
+            }
+            perSplit.add("Many " + n[0] + ", Medium " + n[1] + ", Few " + n[2]);
+        }
+        if (perSplit.stream().distinct().count() == 1) {
+            return perSplit.get(0) + " classes";
+        }
+        List<String> labelled = new ArrayList<>();
+        for (int i = 0; i < splits.size(); i++) {
+            labelled.add("split " + splits.get(i).split() + ": " + perSplit.get(i));
+        }
+        return String.join("; ", labelled) + " classes";
+    }
+
+    /**
+     * Class ids of a split from head to tail: D_i count descending; among equal counts the class {@link
+     * io.sdclr.steps.eval.GroupMetrics#thirds} puts in a lower group comes later.
+     */
+    int[] headToTail(SplitCounts split) {
+        int[] counts = split.classCounts();
+        Integer[] ids = new Integer[counts.length];
+        for (int c = 0; c < ids.length; c++) {
+            ids[c] = c;
+        }
+        Arrays.sort(ids, Comparator.<Integer>comparingInt(c -> -counts[c]).thenComparingInt(c -> -c));
+        return Arrays.stream(ids).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Accuracy at each head-to-tail rank, averaged over the splits the cell has results for. */
+    double[] accuracyByRank(Cell cell) {
+        double[] sum = new double[numClasses];
+        for (EvaluationResult r : cell.perSplit()) {
+            SplitCounts split = splits.stream().filter(s -> s.split() == r.split()).findFirst().orElseThrow();
+            int[] order = headToTail(split);
+            double[] acc = r.perClassAccuracy();
+            for (int rank = 0; rank < numClasses; rank++) {
+                sum[rank] += acc[order[rank]];
+            }
+        }
+        for (int rank = 0; rank < numClasses; rank++) {
+            sum[rank] /= cell.perSplit().size();
+        }
+        return sum;
+    }
+}
