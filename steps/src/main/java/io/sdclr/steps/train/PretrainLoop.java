@@ -50,6 +50,12 @@ public final class PretrainLoop {
 
     public static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
             Path paramsOut, Device device, Consumer<String> progress) {
+        return run(cfg, images, ids, checkpointDir, paramsOut, device, progress, Integer.MAX_VALUE);
+    }
+
+    /** As the public {@code run}, but returns null right after epoch {@code killAfterEpoch} (tests a killed run). */
+    static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
+            Path paramsOut, Device device, Consumer<String> progress, int killAfterEpoch) {
         EncoderSpec spec = cfg.encoder();
         int n = images.size();
         if (n < 2) {
@@ -65,6 +71,7 @@ public final class PretrainLoop {
                         spec.imageSize());
             }
         }
+        OneDnnGuard.check(spec, device);
         // drop_last=True as the official DataLoader; a dataset smaller than one batch is one batch of everything.
         int batch = Math.min(cfg.batch(), n);
         int itersPerEpoch = n / batch;
@@ -79,6 +86,7 @@ public final class PretrainLoop {
                     + " torch threads");
         }
 
+        DualBranchResNet.loadEngine();
         boolean prevGrad = JniUtils.isGradMode();
         try (DualBranchResNet net = DualBranchResNet.create(spec, device, cfg.seed());
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), MOMENTUM, cfg.weightDecay())) {
@@ -161,6 +169,9 @@ public final class PretrainLoop {
                         epoch, cfg.epochs(), losses[epoch - 1], epochIps));
                 if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
                     Checkpoint.write(checkpointDir, fingerprint, epoch, losses, modelState, sgd.state());
+                }
+                if (epoch == killAfterEpoch) {
+                    return null;
                 }
             }
             String sha = ParamsFile.write(net, paramsOut);
