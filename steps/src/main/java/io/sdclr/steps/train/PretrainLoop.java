@@ -77,7 +77,10 @@ public final class PretrainLoop {
         int itersPerEpoch = n / batch;
         LrSchedule schedule = new LrSchedule(cfg.lr() * batch / 512.0, (long) cfg.warmupEpochs() * itersPerEpoch,
                 (long) cfg.epochs() * itersPerEpoch);
-        String fingerprint = cfg + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
+        // Everything that decides the result; how often checkpoints are written does not.
+        PretrainConfig key = new PretrainConfig(spec, cfg.epochs(), cfg.batch(), cfg.lr(), cfg.temperature(),
+                cfg.prune(), cfg.warmupEpochs(), cfg.weightDecay(), cfg.seed(), 0);
+        String fingerprint = key + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
                 + " pixels=" + Long.toHexString(pixelHash(images));
         if (device.isGpu()) {
             progress.accept("pretraining " + spec.method() + " on " + device);

@@ -59,6 +59,24 @@ class AugmentationTest {
     }
 
     @Test
+    void wholeImageCropIsTheIdentityAndHalfCropUpsamples() {
+        Augmentation aug = new Augmentation(1, 28, 28);
+        byte[] img = image(1, 28);
+        float[] out = new float[28 * 28];
+        aug.crop(img, new int[] {0, 0, 28, 28}, out, 0);
+        for (int i = 0; i < out.length; i++) {
+            assertThat(out[i]).isWithin(1e-6f).of((img[i] & 0xFF) / 255f);
+        }
+        // A constant region stays constant when upsampled (weights are normalised).
+        byte[] flat = new byte[28 * 28];
+        java.util.Arrays.fill(flat, (byte) 200);
+        aug.crop(flat, new int[] {3, 5, 14, 11}, out, 0);
+        for (float v : out) {
+            assertThat(v).isWithin(1e-5f).of(200 / 255f);
+        }
+    }
+
+    @Test
     void seedsDependOnEveryPart() {
         assertThat(SampleSeeds.mix(1, 2, 3, 1)).isNotEqualTo(SampleSeeds.mix(1, 2, 3, 2));
         assertThat(SampleSeeds.mix(1, 2, 3, 1)).isNotEqualTo(SampleSeeds.mix(1, 3, 2, 1));
