@@ -65,6 +65,7 @@ public final class FrozenEncoder implements AutoCloseable {
         int pixels = spec.pixels();
         int dim = featureDim();
         float[][] out = new float[images.size()][];
+        DualBranchResNet.loadEngine();
         boolean prevGrad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {

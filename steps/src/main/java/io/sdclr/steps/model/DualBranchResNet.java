@@ -64,7 +64,13 @@ public final class DualBranchResNet implements AutoCloseable {
 
     /** A freshly initialised network; the same spec and seed always give the same parameters. */
     public static DualBranchResNet create(EncoderSpec spec, Device device, long seed) {
+        loadEngine();
         return new DualBranchResNet(spec, device, new Random(seed));
+    }
+
+    /** Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call. */
+    public static void loadEngine() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
     }
 
     public EncoderSpec spec() {

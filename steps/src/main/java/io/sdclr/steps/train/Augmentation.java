@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * <p>Differences from torchvision on PIL images, all small: values stay float in [0, 1] between the steps
  * instead of being rounded to uint8 after each one; the resize is PIL's separable bicubic (a = -0.5) in float.
  */
-final class Augmentation {
+final class Augmentation { // not thread-safe: one per thread (holds scratch space and a tap cache)
     static final double SCALE_MIN = 0.1;
     static final double SCALE_MAX = 1.0;
     static final double BRIGHTNESS = 0.4;
@@ -30,22 +30,23 @@ final class Augmentation {
     private final int channels;
     private final int src;
     private final int size;
+    /** Resampling taps by crop (start, length): at most src^2 distinct ones, so computed once each. */
+    private final java.util.Map<Integer, Taps> taps = new java.util.HashMap<>();
+    private final float[] tmp;
 
     /** Images of {@code channels} x {@code src} x {@code src} uint8 to views of {@code size} x {@code size}. */
     Augmentation(int channels, int src, int size) {
         this.channels = channels;
         this.src = src;
         this.size = size;
+        this.tmp = new float[size * src];
     }
 
     /** Writes one augmented view of {@code image} (CHW uint8) into {@code out} at {@code offset}, CHW in [0, 1]. */
     void view(byte[] image, SplittableRandom rng, float[] out, int offset) {
         int[] box = cropBox(rng);
         int plane = size * size;
-        float[] tmp = new float[size * box[2]];
-        for (int c = 0; c < channels; c++) {
-            resizeBicubic(image, c * src * src, box, tmp, out, offset + c * plane);
-        }
+        crop(image, box, out, offset);
         if (rng.nextDouble() < 0.5) {
             for (int c = 0; c < channels; c++) {
                 int base = offset + c * plane;
@@ -72,6 +73,13 @@ final class Augmentation {
         }
     }
 
+    /** Crops {@code box} = {top, left, height, width} of every channel and resizes it to size x size. */
+    void crop(byte[] image, int[] box, float[] out, int offset) {
+        for (int c = 0; c < channels; c++) {
+            resizeBicubic(image, c * src * src, box, out, offset + c * size * size);
+        }
+    }
+
     /** torchvision RandomResizedCrop.get_params: {top, left, height, width}. */
     int[] cropBox(SplittableRandom rng) {
         double area = (double) src * src;
@@ -95,12 +103,12 @@ final class Augmentation {
      * PIL's two-pass resample (Resample.c) with the bicubic filter, from the crop {@code box} of channel plane
      * {@code image[base..]} to a size x size plane; horizontal pass into {@code tmp} (size x cropH).
      */
-    private void resizeBicubic(byte[] image, int base, int[] box, float[] tmp, float[] out, int outOff) {
+    private void resizeBicubic(byte[] image, int base, int[] box, float[] out, int outOff) {
         int top = box[0];
         int left = box[1];
         int h = box[2];
         int w = box[3];
-        Taps hx = taps(left, w, size);
+        Taps hx = taps.computeIfAbsent(left * 65536 + w, k -> taps(left, w, size));
         for (int y = 0; y < h; y++) {
             int row = base + (top + y) * src;
             for (int x = 0; x < size; x++) {
@@ -112,7 +120,7 @@ final class Augmentation {
                 tmp[y * size + x] = (float) acc;
             }
         }
-        Taps vy = taps(0, h, size);
+        Taps vy = taps.computeIfAbsent(h, k -> taps(0, h, size));
         for (int y = 0; y < size; y++) {
             int start = vy.start[y];
             for (int x = 0; x < size; x++) {

@@ -50,6 +50,12 @@ public final class PretrainLoop {
 
     public static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
             Path paramsOut, Device device, Consumer<String> progress) {
+        return run(cfg, images, ids, checkpointDir, paramsOut, device, progress, Integer.MAX_VALUE);
+    }
+
+    /** As the public {@code run}, but returns null right after epoch {@code killAfterEpoch} (tests a killed run). */
+    static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
+            Path paramsOut, Device device, Consumer<String> progress, int killAfterEpoch) {
         EncoderSpec spec = cfg.encoder();
         int n = images.size();
         if (n < 2) {
@@ -65,12 +71,16 @@ public final class PretrainLoop {
                         spec.imageSize());
             }
         }
+        OneDnnGuard.check(spec, device);
         // drop_last=True as the official DataLoader; a dataset smaller than one batch is one batch of everything.
         int batch = Math.min(cfg.batch(), n);
         int itersPerEpoch = n / batch;
         LrSchedule schedule = new LrSchedule(cfg.lr() * batch / 512.0, (long) cfg.warmupEpochs() * itersPerEpoch,
                 (long) cfg.epochs() * itersPerEpoch);
-        String fingerprint = cfg + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
+        // Everything that decides the result; how often checkpoints are written does not.
+        PretrainConfig key = new PretrainConfig(spec, cfg.epochs(), cfg.batch(), cfg.lr(), cfg.temperature(),
+                cfg.prune(), cfg.warmupEpochs(), cfg.weightDecay(), cfg.seed(), 0);
+        String fingerprint = key + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
                 + " pixels=" + Long.toHexString(pixelHash(images));
         if (device.isGpu()) {
             progress.accept("pretraining " + spec.method() + " on " + device);
@@ -79,6 +89,7 @@ public final class PretrainLoop {
                     + " torch threads");
         }
 
+        DualBranchResNet.loadEngine();
         boolean prevGrad = JniUtils.isGradMode();
         try (DualBranchResNet net = DualBranchResNet.create(spec, device, cfg.seed());
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), MOMENTUM, cfg.weightDecay())) {
@@ -161,6 +172,9 @@ public final class PretrainLoop {
                         epoch, cfg.epochs(), losses[epoch - 1], epochIps));
                 if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
                     Checkpoint.write(checkpointDir, fingerprint, epoch, losses, modelState, sgd.state());
+                }
+                if (epoch == killAfterEpoch) {
+                    return null;
                 }
             }
             String sha = ParamsFile.write(net, paramsOut);

@@ -1,0 +1,124 @@
+package io.sdclr.steps.train;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Device;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.model.Specs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainLoopTest {
+    @TempDir Path tmp;
+
+    /** n synthetic 1x8x8 images of 4 kinds of patterns plus noise; ids are 100 + index. */
+    static List<byte[]> images(int n) {
+        Random r = new Random(1);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] b = new byte[64];
+            int kind = i % 4;
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    int v = switch (kind) {
+                        case 0 -> x * 30;
+                        case 1 -> y * 30;
+                        case 2 -> ((x + y) % 2) * 220;
+                        default -> (x > 3 ? 200 : 20);
+                    };
+                    b[y * 8 + x] = (byte) Math.min(255, v + r.nextInt(30));
+                }
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    static long[] ids(int n) {
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = 100 + i;
+        }
+        return ids;
+    }
+
+    static PretrainConfig config(String method, int epochs, int checkpointEvery) {
+        return new PretrainConfig(Specs.tiny(method), epochs, 32, 4.0, 0.5, 0.5, 0, 1e-4, 3L, checkpointEvery);
+    }
+
+    @Test
+    void lossDecreasesForBothMethods() {
+        for (String method : List.of("sdclr", "simclr")) {
+            List<String> lines = new ArrayList<>();
+            PretrainOutcome out = PretrainLoop.run(config(method, 4, 0), images(64), ids(64), tmp.resolve(method),
+                    tmp.resolve(method + ".params"), Device.cpu(), lines::add);
+            float[] loss = out.lossPerEpoch();
+            assertThat(loss).hasLength(4);
+            assertThat(loss[3]).isLessThan(loss[0]);
+            assertThat(out.paramsSha256()).isEqualTo(ParamsFile.sha256(tmp.resolve(method + ".params")));
+            assertThat(out.imagesPerSecond()).isGreaterThan(0.0);
+            assertThat(lines.get(0)).startsWith("pretraining " + method + " on CPU with");
+            assertThat(lines.get(lines.size() - 1)).matches("epoch 4/4 done loss \\d+\\.\\d{4} \\(mean\\) \\d+ img/s");
+        }
+    }
+
+    @Test
+    void resumedRunEndsWithTheSameParamsAsAnUninterruptedOne() {
+        PretrainConfig cfg = config("sdclr", 2, 1);
+        List<byte[]> images = images(64);
+        PretrainOutcome whole = PretrainLoop.run(cfg, images, ids(64), tmp.resolve("a"), tmp.resolve("a.params"),
+                Device.cpu(), s -> {});
+
+        Path ckpt = tmp.resolve("b");
+        assertThat(PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("b.params"), Device.cpu(), s -> {}, 1))
+                .isNull();
+        assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-1.bin"))).isTrue();
+        List<String> lines = new ArrayList<>();
+        PretrainOutcome resumed = PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("b.params"),
+                Device.cpu(), lines::add);
+
+        assertThat(lines).contains("resumed from checkpoint at epoch 1");
+        assertThat(resumed.paramsSha256()).isEqualTo(whole.paramsSha256());
+        assertThat(resumed.lossPerEpoch()).isEqualTo(whole.lossPerEpoch());
+        // Only the newest checkpoint is kept.
+        assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-1.bin"))).isFalse();
+        assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-2.bin"))).isTrue();
+    }
+
+    @Test
+    void checkpointOfAnotherConfigIsNotResumed() {
+        List<byte[]> images = images(64);
+        Path ckpt = tmp.resolve("c");
+        PretrainLoop.run(config("simclr", 2, 1), images, ids(64), ckpt, tmp.resolve("c.params"), Device.cpu(),
+                s -> {}, 1);
+        List<String> lines = new ArrayList<>();
+        PretrainConfig other = new PretrainConfig(Specs.tiny("simclr"), 1, 32, 4.0, 0.5, 0.5, 0, 1e-4, 4L, 0);
+        PretrainLoop.run(other, images, ids(64), ckpt, tmp.resolve("c.params"), Device.cpu(), lines::add);
+        assertThat(lines.stream().anyMatch(l -> l.startsWith("ignoring checkpoint"))).isTrue();
+        assertThat(lines.stream().noneMatch(l -> l.startsWith("resumed"))).isTrue();
+    }
+
+    @Test
+    void rejectsImagesOfTheWrongSize() {
+        List<byte[]> images = images(4);
+        images.set(2, new byte[10]);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PretrainLoop.run(
+                config("simclr", 1, 0), images, ids(4), null, tmp.resolve("x.params"), Device.cpu(), s -> {}));
+        assertThat(e).hasMessageThat().contains("image 2 (id 102) has 10 bytes, expected 64");
+    }
+
+    @Test
+    void unknownMethodIsBadInput() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new EncoderSpec(
+                "byol", "resnet18", 0.25, 1, 8, List.of(0.5), List.of(0.25)));
+        assertThat(e).hasMessageThat().contains("\"byol\"");
+    }
+}
