@@ -1,12 +1,12 @@
 package io.sdclr.examples;
 
 /**
- * The whole SDCLR workflow at toy scale (5,000 training images, one split, one epoch, a width-0.125 ResNet-18):
+ * The whole SDCLR workflow at toy scale (5,000 training images, one split, one epoch, a width-0.25 ResNet-18):
  * checks in well under a minute that every stage runs on real Fashion-MNIST.
  */
 public final class Smoke extends LongTailExperiment {
     public Smoke() {
-        super(new Defaults(5000, 1000, 1, 300, 10, 50, 0.125, 1, 128, 0, 20));
+        super(new Defaults(5000, 1000, 1, 300, 10, 50, 0.25, 1, 128, 0, 20));
     }
 
     @Override
