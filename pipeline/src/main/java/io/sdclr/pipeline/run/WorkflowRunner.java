@@ -171,6 +171,7 @@ public final class WorkflowRunner {
             }
             Pipeline pipeline = Pipeline.create(runner.options(
                     ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-")));
+            registerCoders(pipeline, graph);
             for (Pending p : wavePending) {
                 console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");
                 p.staging = store.newStaging(p.node().name());
@@ -224,15 +225,29 @@ public final class WorkflowRunner {
         }
     }
 
+    /**
+     * Every artifact type gets Avro's specific coder (the default AvroCoder goes through reflection, several times
+     * slower on records with arrays), so steps' intermediate collections of these types are inferred fast too.
+     */
+    private static void registerCoders(Pipeline pipeline, WorkflowGraph graph) {
+        for (WorkflowGraph.Node n : graph.steps()) {
+            register(pipeline, n.step().outputType());
+        }
+    }
+
+    private static <T extends SpecificRecord> void register(Pipeline pipeline, Class<T> type) {
+        pipeline.getCoderRegistry().registerCoderForClass(type, AvroCoder.specific(type));
+    }
+
     private static <T extends SpecificRecord> PCollection<T> read(Pipeline p, String name, Class<T> type,
             String pattern) {
-        return p.apply(name, AvroIO.read(type).from(pattern));
+        return p.apply(name, AvroIO.read(type).from(pattern)).setCoder(AvroCoder.specific(type));
     }
 
     private static <O extends SpecificRecord> void applyAndWrite(Pipeline pipeline, String name, Step<?, O> step,
             StepInput input, Path staging) {
         PCollection<O> out = Pipeline.applyTransform(name, input, step);
-        out.setCoder(AvroCoder.of(step.outputType()));
+        out.setCoder(AvroCoder.specific(step.outputType()));
         out.apply("write " + name, AvroIO.write(step.outputType())
                 .to(staging.resolve("data").toString())
                 .withSuffix(".avro")

@@ -12,12 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Common shape of the evaluations: gather one encoder's features, split them by one long-tailed split, compute
@@ -66,14 +63,11 @@ abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
 
     @Override
     public PCollection<ProbeResult> expand(StepInput in) {
-        int k = split();
-        PCollectionView<LongTailSplit> view = in.get(subset)
-                .apply("split " + k, Filter.by((LongTailSplit s) -> s.getSplit() == k))
-                .apply("as view", View.asSingleton());
+        // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
         return in.get(features)
                 .apply("gather", Gather.all())
-                .apply("evaluate", ParDo.of(new Evaluate(kind(), method(), k, evaluation(), view))
-                        .withSideInputs(view));
+                .apply("evaluate", ParDo.of(new Evaluate(kind(), method(), split(), evaluation(),
+                        in.context().inputDir(subset))));
     }
 
     /** Runs the evaluation over all features of one encoder. */
@@ -83,20 +77,26 @@ abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
         private final String method;
         private final int split;
         private final SerializableFunction<FeatureSets, Outcome> evaluation;
-        private final PCollectionView<LongTailSplit> view;
+        private final String subsetDir;
+        private transient LongTailSplit splitRecord;
 
         Evaluate(String kind, String method, int split, SerializableFunction<FeatureSets, Outcome> evaluation,
-                PCollectionView<LongTailSplit> view) {
+                String subsetDir) {
             this.kind = kind;
             this.method = method;
             this.split = split;
             this.evaluation = evaluation;
-            this.view = view;
+            this.subsetDir = subsetDir;
+        }
+
+        @Setup
+        public void setup() {
+            splitRecord = SplitRecords.split(subsetDir, split);
         }
 
         @ProcessElement
-        public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out, ProcessContext c) {
-            LongTailSplit s = c.sideInput(view);
+        public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out) {
+            LongTailSplit s = splitRecord;
             FeatureSets sets = FeatureSets.of(all, s);
             Outcome o = evaluation.apply(sets);
             List<Double> acc = new ArrayList<>();

@@ -3,6 +3,8 @@ package io.sdclr.steps.eval;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Source;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -65,11 +67,9 @@ public record FeatureSets(LabeledFeatures pool, LabeledFeatures fewShot, Labeled
         float[][] x = new float[fs.size()][];
         int[] y = new int[fs.size()];
         for (int i = 0; i < x.length; i++) {
-            List<Float> vals = fs.get(i).getValues();
-            x[i] = new float[vals.size()];
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = vals.get(j);
-            }
+            ByteBuffer vals = fs.get(i).getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            x[i] = new float[vals.remaining() / 4];
+            vals.asFloatBuffer().get(x[i]);
             y[i] = fs.get(i).getLabel();
         }
         return new LabeledFeatures(x, y);

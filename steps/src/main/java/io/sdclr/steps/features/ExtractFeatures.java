@@ -13,6 +13,7 @@ import io.sdclr.steps.model.EncoderSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ public final class ExtractFeatures extends Step<ExtractFeatures.Params, Feature>
         return in.get(images)
                 .apply("batch key", WithKeys.of((Image im) -> Math.floorDiv(im.getId(), batch))
                         .withKeyType(TypeDescriptors.longs()))
-                .setCoder(KvCoder.of(VarLongCoder.of(), AvroCoder.of(Image.class)))
+                .setCoder(KvCoder.of(VarLongCoder.of(), AvroCoder.specific(Image.class)))
                 .apply("batches", GroupByKey.create())
                 .apply("embed", ParDo.of(new Embed(encoderDir, in.context().device())));
     }
@@ -166,10 +167,8 @@ public final class ExtractFeatures extends Step<ExtractFeatures.Params, Feature>
             float[][] feats = model.embed(pixels);
             for (int i = 0; i < batch.size(); i++) {
                 Image im = batch.get(i);
-                List<Float> values = new ArrayList<>(feats[i].length);
-                for (float v : feats[i]) {
-                    values.add(v);
-                }
+                ByteBuffer values = ByteBuffer.allocate(4 * feats[i].length).order(ByteOrder.LITTLE_ENDIAN);
+                values.asFloatBuffer().put(feats[i]);
                 out.output(Feature.newBuilder().setId(im.getId()).setSource(im.getSource()).setLabel(im.getLabel())
                         .setValues(values).build());
             }
