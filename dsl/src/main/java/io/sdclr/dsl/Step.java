@@ -84,6 +84,15 @@ public abstract class Step<P extends Record, O extends SpecificRecord>
      */
     public void checkExternalInputs() {}
 
+    /**
+     * True for steps that use the whole machine (a training loop): the runtime runs them one at a time, alone in
+     * their pipeline, so they neither compete for cores nor see their floating-point reductions split differently
+     * because another step was running.
+     */
+    public boolean exclusive() {
+        return false;
+    }
+
     /** Number of Avro files the output is written as. */
     public int outputShards() {
         return 1;

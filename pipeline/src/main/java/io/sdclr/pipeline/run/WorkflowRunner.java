@@ -123,14 +123,17 @@ public final class WorkflowRunner {
             if (toRun.isEmpty()) {
                 continue; // Hits above made new steps ready.
             }
+            // An exclusive step (training) runs alone; the others wait for the next wave.
+            Optional<Pending> alone = toRun.stream().filter(p -> p.node().step().exclusive()).findFirst();
+            List<Pending> waveSteps = alone.isPresent() && toRun.size() > 1 ? List.of(alone.get()) : toRun;
             wave++;
-            List<Pending> ran = runWave(graph, runId, wave, toRun, digests, console);
+            List<Pending> ran = runWave(graph, runId, wave, waveSteps, digests, console);
             for (Pending p : ran) {
                 forced.remove(p.node().name());
                 remaining.remove(p.node().name());
                 done.put(p.node().name(), p.status);
             }
-            for (Pending p : toRun) {
+            for (Pending p : waveSteps) {
                 if (!ran.contains(p)) {
                     // Another run committed it while we waited for its lease.
                     forced.remove(p.node().name());

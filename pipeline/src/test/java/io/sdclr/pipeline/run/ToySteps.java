@@ -62,6 +62,36 @@ final class ToySteps {
         }
     }
 
+    /** An {@link Emit} that must run alone. */
+    static final class ExclusiveEmit extends Step<Emit.Params, OutputFile> {
+        private final Emit emit;
+
+        ExclusiveEmit(int count, int unused) {
+            super("exclusiveEmit", OutputFile.class);
+            this.emit = new Emit(count, unused);
+        }
+
+        @Override
+        public Emit.Params params() {
+            return emit.params();
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of();
+        }
+
+        @Override
+        public boolean exclusive() {
+            return true;
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            return emit.expand(in);
+        }
+    }
+
     /** Appends a suffix to every record of its input; fails with an input error when suffix is "bad". */
     static final class Suffix extends Step<Suffix.Params, OutputFile> {
         record Params(String suffix) {}

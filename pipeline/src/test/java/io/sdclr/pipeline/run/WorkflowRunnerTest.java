@@ -155,6 +155,20 @@ class WorkflowRunnerTest {
     }
 
     @Test
+    void exclusiveStepsRunAloneOneAfterAnother() {
+        Workflow wf = Workflow.named("exclusive");
+        wf.step("x1", new ToySteps.ExclusiveEmit(1, 0));
+        wf.step("x2", new ToySteps.ExclusiveEmit(2, 0));
+        wf.step("plain", new ToySteps.Emit(3, 0));
+        List<String> log = new java.util.ArrayList<>();
+        runner().run(wf.validate(), RunRequest.all(), "r1", log::add);
+        List<String> events = log.stream().filter(l -> l.contains(": running") || l.contains(": ran"))
+                .map(l -> l.substring(0, l.indexOf(':')) + (l.contains(": running") ? " start" : " end")).toList();
+        assertThat(events).containsExactly("x1 start", "x1 end", "x2 start", "x2 end", "plain start", "plain end")
+                .inOrder();
+    }
+
+    @Test
     void publishedFilesAreWrittenToTheOutputDirectory() throws IOException {
         RunSummary s = runner().run(toy(2, 0, "!", "?"), RunRequest.all(), "r1", l -> {});
         List<Path> files = Publisher.publish(runner().store(), s.digestOf("c"), tmp.resolve("out"));

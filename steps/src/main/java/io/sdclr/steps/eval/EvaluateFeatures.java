@@ -7,6 +7,7 @@ import io.sdclr.pipeline.beam.Gather;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.ProbeResult;
+import io.sdclr.steps.subset.SplitRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

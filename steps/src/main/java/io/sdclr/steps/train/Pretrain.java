@@ -12,6 +12,7 @@ import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Source;
 import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.subset.SplitRecords;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,7 @@ import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Pretrains a SimCLR or SDCLR encoder on D_i of one long-tailed split: one training loop in one {@code DoFn} on
@@ -198,37 +197,42 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
         return Set.of(Pretrain.class, EncoderSpec.class);
     }
 
+    /** One training loop at a time: it uses every core, and its result must not depend on what else runs. */
+    @Override
+    public boolean exclusive() {
+        return true;
+    }
+
     @Override
     public PCollection<Encoder> expand(StepInput in) {
-        int k = params.split();
-        PCollectionView<LongTailSplit> split = in.get(subset)
-                .apply("split " + k, Filter.by((LongTailSplit s) -> s.getSplit() == k))
-                .apply("as view", View.asSingleton());
+        // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
+        String subsetDir = in.context().inputDir(subset);
         return in.get(images)
                 .apply("train images", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
-                .apply("D_i", ParDo.of(new KeepLongTail(split)).withSideInputs(split))
+                .apply("D_i", ParDo.of(new KeepLongTail(subsetDir, params.split())))
                 .apply("gather", Gather.all())
-                .apply("train", ParDo.of(new Train(params, checkpointEvery, in.context(), split)).withSideInputs(split));
+                .apply("train", ParDo.of(new Train(params, checkpointEvery, in.context(), subsetDir)));
     }
 
     /** Keeps the images of D_i. */
     static final class KeepLongTail extends DoFn<Image, Image> {
         private static final long serialVersionUID = 1L;
-        private final PCollectionView<LongTailSplit> split;
+        private final String subsetDir;
+        private final int split;
         private transient Set<Long> ids;
-        private transient LongTailSplit idsOf;
 
-        KeepLongTail(PCollectionView<LongTailSplit> split) {
+        KeepLongTail(String subsetDir, int split) {
+            this.subsetDir = subsetDir;
             this.split = split;
         }
 
+        @Setup
+        public void setup() {
+            ids = new HashSet<>(SplitRecords.split(subsetDir, split).getLongTailIds());
+        }
+
         @ProcessElement
-        public void process(@Element Image im, OutputReceiver<Image> out, ProcessContext c) {
-            LongTailSplit s = c.sideInput(split);
-            if (idsOf != s) {
-                ids = new HashSet<>(s.getLongTailIds());
-                idsOf = s;
-            }
+        public void process(@Element Image im, OutputReceiver<Image> out) {
             if (ids.contains(im.getId())) {
                 out.output(im);
             }
@@ -241,21 +245,21 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
         private final Params params;
         private final int checkpointEvery;
         private final StepContext ctx;
-        private final PCollectionView<LongTailSplit> split;
+        private final String subsetDir;
 
-        Train(Params params, int checkpointEvery, StepContext ctx, PCollectionView<LongTailSplit> split) {
+        Train(Params params, int checkpointEvery, StepContext ctx, String subsetDir) {
             this.params = params;
             this.checkpointEvery = checkpointEvery;
             this.ctx = ctx;
-            this.split = split;
+            this.subsetDir = subsetDir;
         }
 
         @ProcessElement
-        public void process(@Element Iterable<Image> all, OutputReceiver<Encoder> out, ProcessContext c) {
+        public void process(@Element Iterable<Image> all, OutputReceiver<Encoder> out) {
             List<Image> list = new ArrayList<>();
             all.forEach(list::add);
             list.sort(Comparator.comparingLong(Image::getId));
-            int expected = c.sideInput(split).getLongTailIds().size();
+            int expected = SplitRecords.split(subsetDir, params.split()).getLongTailIds().size();
             if (list.size() != expected) {
                 throw new IllegalStateException(String.format(
                         "split %d lists %d images in D_i but %d were found in the data artifact",

@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.subset;
 
 import io.sdclr.pipeline.beam.ArtifactRecords;
 import io.sdclr.steps.avro.LongTailSplit;
