@@ -118,6 +118,7 @@ public final class Main implements Callable<Integer> {
                     new RuntimeModule(o.store, new ExecutionSettings(o.device, o.parallelism)));
             runner = injector.getInstance(WorkflowRunner.class);
             request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
+            runner.checkInputs(graph, request);
         }
     }
 

@@ -275,6 +275,11 @@ public final class WorkflowRunner {
         }
     }
 
+    /** Fails with an input error, before anything runs, when a step's external inputs are missing or wrong. */
+    public void checkInputs(WorkflowGraph graph, RunRequest request) {
+        checkExternalInputs(Selection.of(graph, request));
+    }
+
     private static void checkExternalInputs(Selection sel) {
         for (WorkflowGraph.Node n : sel.nodes()) {
             n.step().checkExternalInputs();
