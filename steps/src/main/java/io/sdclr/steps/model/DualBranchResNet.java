@@ -68,8 +68,12 @@ public final class DualBranchResNet implements AutoCloseable {
         return new DualBranchResNet(spec, device, new Random(seed));
     }
 
-    /** Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call. */
+    /**
+     * Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call, after capping
+     * oneDNN's instruction set where its AVX-512 kernels are unreliable ({@link OneDnnIsa}).
+     */
     public static void loadEngine() {
+        OneDnnIsa.capBeforeFirstConvolution();
         ai.djl.engine.Engine.getEngine("PyTorch");
     }
 
@@ -116,7 +120,9 @@ public final class DualBranchResNet implements AutoCloseable {
         Map<String, NDArray> m = new LinkedHashMap<>();
         for (int i = 0; i < convWeights.size(); i++) {
             String name = convWeights.get(i);
-            m.put(name, next.create(maskValues[i], params.get(name).getShape()));
+            try (NDArray staging = next.create(maskValues[i], params.get(name).getShape())) {
+                m.put(name, staging.duplicate()); // torch-owned storage, see owned()
+            }
         }
         if (maskManager != null) {
             maskManager.close();
@@ -278,16 +284,27 @@ public final class DualBranchResNet implements AutoCloseable {
             String p = name + ".set" + s;
             addParam(p + ".gamma", ones, new Shape(c));
             addParam(p + ".beta", new float[c], new Shape(c));
-            buffers.put(p + ".runningMean", manager.create(new float[c], new Shape(c)));
-            buffers.put(p + ".runningVar", manager.create(ones, new Shape(c)));
+            buffers.put(p + ".runningMean", owned(new float[c], new Shape(c)));
+            buffers.put(p + ".runningVar", owned(ones, new Shape(c)));
         }
     }
 
     private void addParam(String name, float[] values, Shape shape) {
-        NDArray a = manager.create(values, shape);
+        NDArray a = owned(values, shape);
         a.setName(name);
         a.setRequiresGradient(true);
         params.put(name, a);
+    }
+
+    /**
+     * A copy of {@code values} in memory that libtorch allocated. On CPU, {@code create} wraps a Java direct
+     * buffer (from_blob, 16-byte aligned at best); long-lived tensors get torch's own 64-byte-aligned storage so
+     * that kernels take the same code path in every run and nothing depends on the Java buffer's lifetime.
+     */
+    private NDArray owned(float[] values, Shape shape) {
+        try (NDArray staging = manager.create(values, shape)) {
+            return staging.duplicate();
+        }
     }
 
     @Override

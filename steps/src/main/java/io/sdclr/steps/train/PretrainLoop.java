@@ -11,6 +11,7 @@ import io.sdclr.steps.model.Branch;
 import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.DualBranchResNet;
 import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.model.OneDnnIsa;
 import io.sdclr.steps.model.ParamsFile;
 import io.sdclr.steps.model.PruneMask;
 import java.io.IOException;
@@ -44,7 +45,7 @@ import java.util.function.Consumer;
  */
 public final class PretrainLoop {
     static final double MOMENTUM = 0.9;
-    static final long REPORT_NANOS = 5_000_000_000L;
+    static final long REPORT_NANOS = Long.getLong("sdclr.reportNanos", 5_000_000_000L);
 
     private PretrainLoop() {}
 
@@ -71,7 +72,11 @@ public final class PretrainLoop {
                         spec.imageSize());
             }
         }
-        OneDnnGuard.check(spec, device);
+        DualBranchResNet.loadEngine();
+        String hazard = OneDnnIsa.trainingHazard(device);
+        if (hazard != null) {
+            throw new IllegalStateException(hazard);
+        }
         // drop_last=True as the official DataLoader; a dataset smaller than one batch is one batch of everything.
         int batch = Math.min(cfg.batch(), n);
         int itersPerEpoch = n / batch;
@@ -86,10 +91,9 @@ public final class PretrainLoop {
             progress.accept("pretraining " + spec.method() + " on " + device);
         } else {
             progress.accept("pretraining " + spec.method() + " on CPU with " + Devices.torchThreads()
-                    + " torch threads");
+                    + " torch threads, " + OneDnnIsa.describe());
         }
 
-        DualBranchResNet.loadEngine();
         boolean prevGrad = JniUtils.isGradMode();
         try (DualBranchResNet net = DualBranchResNet.create(spec, device, cfg.seed());
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), MOMENTUM, cfg.weightDecay())) {
