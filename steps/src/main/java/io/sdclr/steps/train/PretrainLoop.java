@@ -73,7 +73,7 @@ public final class PretrainLoop {
             }
         }
         DualBranchResNet.loadEngine();
-        String hazard = OneDnnIsa.trainingHazard(device);
+        String hazard = OneDnnIsa.trainingHazard(spec, device);
         if (hazard != null) {
             throw new IllegalStateException(hazard);
         }
