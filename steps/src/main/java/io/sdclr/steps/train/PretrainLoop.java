@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  */
 public final class PretrainLoop {
     static final double MOMENTUM = 0.9;
-    static final long REPORT_NANOS = Long.getLong("sdclr.reportNanos", 5_000_000_000L);
+    static final long REPORT_NANOS = 5_000_000_000L;
 
     private PretrainLoop() {}
 
