@@ -22,7 +22,6 @@ public final class Devices {
 
     /** {@code auto}: GPU 0 when visible, else CPU; {@code cpu}; {@code gpu}: GPU 0 or an error, never a silent CPU. */
     public static Device resolve(String preference) {
-        OneDnnIsa.capBeforeFirstConvolution(); // before anything in this JVM creates a convolution
         String p = preference == null ? "auto" : preference.trim().toLowerCase(java.util.Locale.ROOT);
         int gpus;
         Device device;

@@ -64,16 +64,13 @@ public final class DualBranchResNet implements AutoCloseable {
 
     /** A freshly initialised network; the same spec and seed always give the same parameters. */
     public static DualBranchResNet create(EncoderSpec spec, Device device, long seed) {
+        OneDnnIsa.prepare(spec);
         loadEngine();
         return new DualBranchResNet(spec, device, new Random(seed));
     }
 
-    /**
-     * Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call, after capping
-     * oneDNN's instruction set where its AVX-512 kernels are unreliable ({@link OneDnnIsa}).
-     */
+    /** Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call. */
     public static void loadEngine() {
-        OneDnnIsa.capBeforeFirstConvolution();
         ai.djl.engine.Engine.getEngine("PyTorch");
     }
 
@@ -139,6 +136,7 @@ public final class DualBranchResNet implements AutoCloseable {
      */
     public NDArray features(NDArray x01, Branch branch, boolean training) {
         checkBranch(branch);
+        OneDnnIsa.convolutionRan();
         NDManager m = x01.getManager();
         NDArray meanArr = m.create(mean, new Shape(1, mean.length, 1, 1));
         NDArray stdArr = m.create(std, new Shape(1, std.length, 1, 1));

@@ -2,6 +2,7 @@ package io.sdclr.steps.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -184,7 +185,22 @@ public final class ParamsFile {
             in.readFully(raw);
             float[] v = new float[raw.length / 4];
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-            target.set(v);
+            copyInto(target, v);
+        }
+    }
+
+    /**
+     * Overwrites {@code target}'s values in place, keeping its torch-owned storage. {@code NDArray.set} would
+     * re-point the tensor at a Java direct buffer, so a resumed run would compute on differently allocated
+     * parameters than an uninterrupted one. 0 * w + v is exactly v for the finite values stored here.
+     */
+    private static void copyInto(NDArray target, float[] v) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // in-place update of leaves that require grad
+        try (NDArray staging = target.getManager().create(v, target.getShape())) {
+            target.muli(0f).addi(staging);
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 

@@ -20,7 +20,11 @@ final class NtXent {
         NDManager m = z1.getManager();
         int n = Math.toIntExact(z1.getShape().get(0));
         NDArray z = JniUtils.normalize((PtNDArray) z1.concat(z2, 0), 2, 1, 1e-12);
-        NDArray sim = z.matMul(z.transpose()).div((float) temperature);
+        // Scalars as arrays of this manager, never NDArray.div(Number): DJL wraps a Number in a temporary
+        // array over a Java direct buffer and closes it right after the op, but autograd saves that operand for
+        // backward, so after a GC the backward pass read freed memory (NaN and run-to-run differences, reproduced
+        // with -Xmn8m). Arrays of this manager live until the iteration's manager closes, after backward.
+        NDArray sim = z.matMul(z.transpose()).mul(m.create(1f / (float) temperature));
         float[] self = new float[4 * n * n];
         float[] pos = new float[4 * n * n];
         for (int i = 0; i < 2 * n; i++) {
@@ -29,6 +33,6 @@ final class NtXent {
         }
         Shape s = new Shape(2L * n, 2L * n);
         NDArray logp = sim.sub(m.create(self, s)).logSoftmax(1);
-        return logp.mul(m.create(pos, s)).sum().div(-2f * n);
+        return logp.mul(m.create(pos, s)).sum().mul(m.create(-1f / (2f * n)));
     }
 }

@@ -39,13 +39,15 @@ import java.util.function.Consumer;
  * <p>Per epoch: rebuild the global magnitude mask from the current dense weights (SDCLR only), shuffle with a
  * seed of (seed, epoch), then per batch of N images make two views per image, run view 1 through the dense
  * branch (BN set 0) and view 2 through the pruned branch (BN set 1) — SimCLR: both dense — compute NT-Xent over
- * the 2N projections and take one backward pass and one SGD step. Deterministic on CPU for a fixed config,
+ * the 2N projections and take one backward pass and one SGD step. (The official code runs the pruned branch
+ * twice, once without gradient, to work around DDP; the gradient is the same, but its pruned BN set's running
+ * statistics are updated twice per step there and once here.) Deterministic on CPU for a fixed config,
  * seed and torch thread count; concurrent runs on different threads do not interfere (no shared RNG, grad mode
  * is per thread, no {@code GradientCollector}, whose single global "collecting" flag would make them fail).
  */
 public final class PretrainLoop {
     static final double MOMENTUM = 0.9;
-    static final long REPORT_NANOS = Long.getLong("sdclr.reportNanos", 5_000_000_000L);
+    static final long REPORT_NANOS = 5_000_000_000L;
 
     private PretrainLoop() {}
 
@@ -73,7 +75,7 @@ public final class PretrainLoop {
             }
         }
         DualBranchResNet.loadEngine();
-        String hazard = OneDnnIsa.trainingHazard(device);
+        String hazard = OneDnnIsa.trainingHazard(spec, device);
         if (hazard != null) {
             throw new IllegalStateException(hazard);
         }
@@ -143,9 +145,11 @@ public final class PretrainLoop {
                     long t0 = System.nanoTime();
                     for (int b = 0; b < batch; b++) {
                         int idx = order[it * batch + b];
-                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, ids[idx], 1)),
+                        // Each view's randomness depends only on (seed, epoch, sample id, view).
+                        long id = ids[idx];
+                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, id, 1)),
                                 view1, b * pixels);
-                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, ids[idx], 2)),
+                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, id, 2)),
                                 view2, b * pixels);
                     }
                     long global = (long) (epoch - 1) * itersPerEpoch + it;
@@ -165,7 +169,8 @@ public final class PretrainLoop {
                         lastReport = t1;
                         double ips = trainedImages / (trainNanos / 1e9);
                         double eta = (totalIters - doneIters) * (trainNanos / 1e9 / doneIters);
-                        progress.accept(String.format(Locale.ROOT, "epoch %d/%d iter %d/%d loss %.4f lr %.4f %.0f img/s ETA %s",
+                        progress.accept(String.format(Locale.ROOT,
+                                "epoch %d/%d iter %d/%d loss %.4f lr %.4f %.0f img/s ETA %s",
                                 epoch, cfg.epochs(), it + 1, itersPerEpoch, loss, lr, ips, hms(eta)));
                     }
                 }
