@@ -1,12 +1,12 @@
 package io.sdclr.examples;
 
 /**
- * The whole SDCLR workflow at toy scale (5,000 training images, one split, one epoch, a width-0.25 ResNet-18):
+ * The whole SDCLR workflow at toy scale (3,000 training images, one split, one epoch, a width-0.25 ResNet-18):
  * checks in well under a minute that every stage runs on real Fashion-MNIST.
  */
 public final class Smoke extends LongTailExperiment {
     public Smoke() {
-        super(new Defaults(5000, 1000, 1, 300, 10, 50, 0.25, 1, 128, 0, 20));
+        super(new Defaults(3000, 1000, 1, 200, 10, 50, 0.25, 1, 128, 0, 20));
     }
 
     @Override
@@ -16,6 +16,6 @@ public final class Smoke extends LongTailExperiment {
 
     @Override
     public String description() {
-        return "toy-scale SimCLR vs SDCLR on 5k Fashion-MNIST images, 1 split, 1 epoch (end-to-end check)";
+        return "toy-scale SimCLR vs SDCLR on 3k Fashion-MNIST images, 1 split, 1 epoch (end-to-end check)";
     }
 }

@@ -187,6 +187,10 @@ public final class WorkflowRunner {
                     inputs.put(producer, read(pipeline, "read " + producer + " for " + p.node().name(), type,
                             store.artifactDir(digest).resolve("*.avro").toString()));
                 }
+                if (p.forced) {
+                    // A forced step starts over: no checkpoint of an earlier run of the same key is resumed.
+                    store.clearWorkDir(p.key().key());
+                }
                 StepContext ctx = new StepContext(p.node().name(), p.staging.toString(),
                         store.workDir(p.key().key()).toString(), inputDirs, settings.device());
                 applyAndWrite(pipeline, p.node().name(), p.node().step(), new StepInput(pipeline, inputs, ctx),

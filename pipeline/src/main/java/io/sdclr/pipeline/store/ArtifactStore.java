@@ -84,6 +84,15 @@ public final class ArtifactStore {
         return dir;
     }
 
+    /** Deletes the scratch directory of a cache key (checkpoints of an earlier run). */
+    public void clearWorkDir(String cacheKey) {
+        try {
+            deleteTree(root.resolve("work").resolve(cacheKey));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the work directory of " + cacheKey, e);
+        }
+    }
+
     public Path artifactDir(String digest) {
         return root.resolve("artifacts").resolve(digest);
     }
