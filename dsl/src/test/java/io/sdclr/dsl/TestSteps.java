@@ -33,8 +33,7 @@ final class TestSteps {
     static final class Reads extends Step<NoParams, OutputFile> {
         private final List<Artifact<?>> inputs;
 
-        @SafeVarargs
-        Reads(Artifact<OutputFile>... inputs) {
+        Reads(Artifact<?>... inputs) {
             super("reads", OutputFile.class);
             this.inputs = List.of(inputs);
         }

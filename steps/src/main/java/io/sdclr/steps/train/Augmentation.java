@@ -253,7 +253,7 @@ final class Augmentation { // not thread-safe: one per thread (holds scratch spa
             double hh = hue * 6;
             int sector = (int) Math.floor(hh) % 6;
             double f = hh - Math.floor(hh);
-            float p = (float) (v * (1 - sat));
+            float p = v * (1 - sat);
             float q = (float) (v * (1 - sat * f));
             float t = (float) (v * (1 - sat * (1 - f)));
             float nr;
