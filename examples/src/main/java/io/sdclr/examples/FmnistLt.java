@@ -6,7 +6,9 @@ package io.sdclr.examples;
  */
 public final class FmnistLt extends LongTailExperiment {
     public FmnistLt() {
-        super(new Defaults(0, 0, 3, 4500, 100, 500, 0.25, 5, 256, 1, 200));
+        // S_b: 45 images per class as in CIFAR-10-LT, where 1% of the 45,000-image pool equals the tail class's
+        // count; Fashion-MNIST's pool is 55,000 images, so the same S_b is 0.818% of it.
+        super(new Defaults(0, 0, 3, 4500, 100, 500, 0.00818, 0.25, 5, 256, 1, 200));
     }
 
     @Override

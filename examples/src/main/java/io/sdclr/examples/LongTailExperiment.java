@@ -30,7 +30,7 @@ import java.util.TreeMap;
 abstract class LongTailExperiment implements WorkflowDefinition {
     /** Defaults of one named variant. */
     record Defaults(int trainLimit, int testLimit, int splits, int nMax, double imbalance, int valPerClass,
-            double width, int epochs, int batch, int warmupEpochs, int knnK) {}
+            double fewShotFraction, double width, int epochs, int batch, int warmupEpochs, int knnK) {}
 
     static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
     static final List<String> METHODS = List.of("simclr", "sdclr");
@@ -42,6 +42,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
     final Param<Integer> nMax;
     final Param<Double> imbalance;
     final Param<Integer> valPerClass;
+    final Param<Double> fewShotFraction;
     final Param<String> arch = Param.string("pretrain.arch", "resnet18", "encoder architecture (CIFAR ResNet-18)")
             .requiring(v -> v.equals("resnet18"), "be resnet18");
     final Param<Double> width;
@@ -77,6 +78,8 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         imbalance = Param.decimal("subset.imbalance", d.imbalance(), "head/tail size ratio r").atLeast(1);
         valPerClass = Param.integer("subset.valPerClass", d.valPerClass(), "held-out validation images per class")
                 .atLeast(1);
+        fewShotFraction = Param.decimal("subset.fewShotFraction", d.fewShotFraction(),
+                "size of the few-shot set S_b as a fraction of the pool").requiring(v -> v > 0 && v < 1, "be in (0, 1)");
         width = Param.decimal("pretrain.width", d.width(), "ResNet width multiplier (1 = 64..512 channels)")
                 .requiring(v -> v > 0 && v <= 4, "be in (0, 4]");
         epochs = Param.integer("pretrain.epochs", d.epochs(), "pretraining epochs").atLeast(1);
@@ -88,7 +91,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
 
     @Override
     public List<Param<?>> params() {
-        return List.of(dataDir, trainLimit, testLimit, splits, nMax, imbalance, valPerClass, arch, width, epochs,
+        return List.of(dataDir, trainLimit, testLimit, splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs,
                 batch, lr, temperature, prune, warmupEpochs, checkpointEvery, probeLr, probeEpochs, fewshotLr,
                 fewshotEpochs, knnK, seed);
     }
@@ -104,6 +107,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .nMax(p.get(nMax))
                 .imbalance(p.get(imbalance))
                 .valPerClass(p.get(valPerClass))
+                .fewShotFraction(p.get(fewShotFraction))
                 .seed(p.get(seed)));
         for (int k = 0; k < p.get(splits); k++) {
             for (String m : METHODS) {

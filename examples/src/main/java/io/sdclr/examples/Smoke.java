@@ -6,7 +6,7 @@ package io.sdclr.examples;
  */
 public final class Smoke extends LongTailExperiment {
     public Smoke() {
-        super(new Defaults(3000, 1000, 1, 200, 10, 50, 0.25, 1, 128, 0, 20));
+        super(new Defaults(3000, 1000, 1, 200, 10, 50, 0.01, 0.25, 1, 128, 0, 20));
     }
 
     @Override

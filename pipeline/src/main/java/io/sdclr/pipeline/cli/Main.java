@@ -108,7 +108,7 @@ public final class Main implements Callable<Integer> {
             definition = new WorkflowCatalog().get(o.workflow);
             params = Params.of(definition.params(), o.set);
             graph = definition.build(params).validate();
-            if (o.parallelism < 1) {
+            if (o.parallelism < 0) {
                 throw new InvalidInputException("--parallelism %d: expected a whole number >= 1", o.parallelism);
             }
             if (!List.of("auto", "cpu", "gpu").contains(o.device)) {

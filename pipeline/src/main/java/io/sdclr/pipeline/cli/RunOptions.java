@@ -40,8 +40,9 @@ final class RunOptions {
             description = "auto (GPU when DJL sees one), cpu or gpu. Not part of any cache key.")
     String device;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Runner parallelism (Flink slots / DirectRunner threads). Not part of any cache key.")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
+            description = "Runner parallelism (Flink slots / DirectRunner threads); default 1 on direct, 2 on Flink. "
+                    + "Training steps always run with 1. Not part of any cache key.")
     int parallelism;
 
     Path outDir() {

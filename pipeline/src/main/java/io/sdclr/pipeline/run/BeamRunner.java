@@ -7,6 +7,11 @@ public interface BeamRunner {
     /** Name as given to {@code --runner}. */
     String name();
 
-    /** Options for one pipeline (one wave of steps). */
-    PipelineOptions options(String jobName);
+    /**
+     * Options for one pipeline (one wave of steps).
+     *
+     * @param exclusive the wave is one exclusive step (a training loop): run it with parallelism 1, so no other
+     *     runner thread competes with it for the cores
+     */
+    PipelineOptions options(String jobName, boolean exclusive);
 }

@@ -27,12 +27,12 @@ public final class FlinkClusterModule extends AbstractModule {
             }
 
             @Override
-            public FlinkPipelineOptions options(String jobName) {
+            public FlinkPipelineOptions options(String jobName, boolean exclusive) {
                 FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
                 o.setRunner(FlinkRunner.class);
                 o.setJobName(jobName);
                 o.setFlinkMaster(m);
-                o.setParallelism(settings.parallelism());
+                o.setParallelism(exclusive ? 1 : settings.parallelismOr(2));
                 return o;
             }
         };

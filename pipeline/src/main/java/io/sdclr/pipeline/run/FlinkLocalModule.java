@@ -17,12 +17,12 @@ public final class FlinkLocalModule extends AbstractModule {
             }
 
             @Override
-            public FlinkPipelineOptions options(String jobName) {
+            public FlinkPipelineOptions options(String jobName, boolean exclusive) {
                 FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
                 o.setRunner(FlinkRunner.class);
                 o.setJobName(jobName);
                 o.setFlinkMaster("[local]");
-                o.setParallelism(settings.parallelism());
+                o.setParallelism(exclusive ? 1 : settings.parallelismOr(2));
                 return o;
             }
         };

@@ -172,8 +172,10 @@ public final class WorkflowRunner {
             if (wavePending.isEmpty()) {
                 return List.of();
             }
+            boolean exclusive = wavePending.size() == 1 && wavePending.get(0).node().step().exclusive();
             Pipeline pipeline = Pipeline.create(runner.options(
-                    ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-")));
+                    ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-"),
+                    exclusive));
             registerCoders(pipeline, graph);
             for (Pending p : wavePending) {
                 console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");

@@ -97,6 +97,13 @@ public final class BuildLongTail extends Step<BuildLongTail.Params, LongTailSpli
                 n, p.fewShotFraction(), p.seed()));
     }
 
+    /** Size of S_b as a fraction of the pool (1% in the paper, where it gives the tail class's count). */
+    public BuildLongTail fewShotFraction(double f) {
+        Params p = params;
+        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), p.imbalance(),
+                p.valPerClass(), f, p.seed()));
+    }
+
     public BuildLongTail seed(long seed) {
         Params p = params;
         return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), p.imbalance(),

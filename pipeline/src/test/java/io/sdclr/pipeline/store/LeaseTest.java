@@ -1,0 +1,58 @@
+package io.sdclr.pipeline.store;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LeaseTest {
+    @TempDir Path tmp;
+
+    @Test
+    void aSecondOwnerWaitsUntilTheFirstReleases() throws Exception {
+        Path file = tmp.resolve("k.lease");
+        List<String> told = new ArrayList<>();
+        AtomicLong acquiredAt = new AtomicLong();
+        CountDownLatch waiting = new CountDownLatch(1);
+        long releasedAt;
+        try (Lease first = Lease.acquire(file, "run-1", o -> {})) {
+            Thread second = new Thread(() -> {
+                try (Lease l = Lease.acquire(file, "run-2", owner -> {
+                    told.add(owner);
+                    waiting.countDown();
+                })) {
+                    acquiredAt.set(System.nanoTime());
+                }
+            });
+            second.start();
+            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(acquiredAt.get()).isEqualTo(0);
+            releasedAt = System.nanoTime();
+            first.close();
+            second.join(10_000);
+        }
+        assertThat(acquiredAt.get()).isGreaterThan(releasedAt);
+        assertThat(told.get(0)).startsWith("run-1 ");
+        assertThat(Files.exists(file)).isFalse();
+    }
+
+    @Test
+    void aLeaseWhoseOwnerStoppedBeatingIsTakenOver() throws Exception {
+        Path file = tmp.resolve("k.lease");
+        Files.writeString(file, "dead-run 1@host");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - Lease.EXPIRY_MILLIS - 1000));
+        List<String> told = new ArrayList<>();
+        try (Lease l = Lease.acquire(file, "run-2", told::add)) {
+            assertThat(Files.readString(file)).startsWith("run-2 ");
+        }
+        assertThat(told).isEmpty();
+    }
+}
