@@ -85,9 +85,9 @@ public abstract class Step<P extends Record, O extends SpecificRecord>
     public void checkExternalInputs() {}
 
     /**
-     * True for steps that use the whole machine (a training loop): the runtime runs them one at a time, alone in
-     * their pipeline, so they neither compete for cores nor see their floating-point reductions split differently
-     * because another step was running.
+     * True for steps that use the whole machine (a training loop, batch inference): the runtime runs them one at
+     * a time, alone in their pipeline, so they neither compete for cores and memory nor see their floating-point
+     * reductions split differently because another step was running.
      */
     public boolean exclusive() {
         return false;

@@ -10,8 +10,8 @@ public interface BeamRunner {
     /**
      * Options for one pipeline (one wave of steps).
      *
-     * @param exclusive the wave is one exclusive step (a training loop): run it with parallelism 1, so no other
-     *     runner thread competes with it for the cores
+     * @param exclusive the wave is one exclusive step (a training loop, batch inference): a runner whose own
+     *     threads would compete with it for the cores runs it with parallelism 1
      */
     PipelineOptions options(String jobName, boolean exclusive);
 }

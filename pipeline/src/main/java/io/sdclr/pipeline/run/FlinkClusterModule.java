@@ -32,7 +32,8 @@ public final class FlinkClusterModule extends AbstractModule {
                 o.setRunner(FlinkRunner.class);
                 o.setJobName(jobName);
                 o.setFlinkMaster(m);
-                o.setParallelism(exclusive ? 1 : settings.parallelismOr(2));
+                // An exclusive step runs alone; a training loop is one DoFn, so the other slots simply stay idle.
+                o.setParallelism(settings.parallelismOr(2));
                 return o;
             }
         };

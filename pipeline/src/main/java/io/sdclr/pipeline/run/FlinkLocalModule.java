@@ -22,7 +22,8 @@ public final class FlinkLocalModule extends AbstractModule {
                 o.setRunner(FlinkRunner.class);
                 o.setJobName(jobName);
                 o.setFlinkMaster("[local]");
-                o.setParallelism(exclusive ? 1 : settings.parallelismOr(2));
+                // An exclusive step runs alone; a training loop is one DoFn, so the other slots simply stay idle.
+                o.setParallelism(settings.parallelismOr(2));
                 return o;
             }
         };
