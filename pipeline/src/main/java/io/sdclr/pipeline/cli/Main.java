@@ -184,7 +184,7 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name.")
         String name;
 
-        @Parameters(index = "1..*", paramLabel = "ARGS", description = "Benchmark arguments.")
+        @CommandLine.Unmatched
         List<String> args = new ArrayList<>();
 
         @Override
