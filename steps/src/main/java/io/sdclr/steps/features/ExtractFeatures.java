@@ -1,28 +1,21 @@
 package io.sdclr.steps.features;
 
 import io.sdclr.dsl.Artifact;
-import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.store.Hashing;
+import io.sdclr.pipeline.beam.ArtifactRecords;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.EncoderSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -114,26 +107,6 @@ public final class ExtractFeatures extends Step<ExtractFeatures.Params, Feature>
                 .apply("embed", ParDo.of(new Embed(encoderDir, in.context().device())));
     }
 
-    /** Reads the single Encoder record of a committed encoder artifact directory. */
-    static Encoder readEncoder(Path dir) {
-        List<Encoder> records = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.avro")) {
-            for (Path f : files) {
-                try (DataFileReader<Encoder> r =
-                        new DataFileReader<>(f.toFile(), new SpecificDatumReader<>(Encoder.class))) {
-                    r.forEach(records::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the encoder artifact in " + dir, e);
-        }
-        if (records.size() != 1) {
-            throw new IllegalStateException("encoder artifact " + dir + " holds " + records.size()
-                    + " records, expected exactly 1");
-        }
-        return records.get(0);
-    }
-
     /** Runs fixed batches (by id range) through one frozen encoder per DoFn instance. */
     static final class Embed extends DoFn<KV<Long, Iterable<Image>>, Feature> {
         private static final long serialVersionUID = 1L;
@@ -148,16 +121,11 @@ public final class ExtractFeatures extends Step<ExtractFeatures.Params, Feature>
 
         @Setup
         public void setup() {
-            Encoder e = readEncoder(Path.of(encoderDir));
-            Path file = Path.of(encoderDir, e.getParamsFile());
-            String sha = Hashing.sha256(file);
-            if (!sha.equals(e.getParamsSha256())) {
-                throw new InvalidInputException("%s: SHA-256 %s does not match %s recorded in the encoder artifact",
-                        file, sha, e.getParamsSha256());
-            }
+            Encoder e = ArtifactRecords.readOne(encoderDir, Encoder.class);
             EncoderSpec spec = new EncoderSpec(e.getMethod(), e.getArch(), e.getWidth(), e.getChannels(),
                     e.getImageSize(), e.getMean(), e.getStd());
-            model = FrozenEncoder.load(file, spec, Devices.resolve(device));
+            model = FrozenEncoder.load(Path.of(encoderDir, e.getParamsFile()), spec, Devices.resolve(device),
+                    e.getParamsSha256());
         }
 
         @ProcessElement
