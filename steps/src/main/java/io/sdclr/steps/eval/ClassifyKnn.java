@@ -18,7 +18,8 @@ public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
     private static final long serialVersionUID = 1L;
 
     /** Parameters ({@code knn.*}). */
-    public record Params(String method, int split, int k, double temperature) implements java.io.Serializable {
+    public record Params(String method, int split, int k, double temperature)
+            implements java.io.Serializable, Subject {
         public Params {
             if (k < 1) {
                 throw new IllegalArgumentException("k must be >= 1, was " + k);
@@ -60,16 +61,6 @@ public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
     @Override
     public Params params() {
         return params;
-    }
-
-    @Override
-    String method() {
-        return params.method();
-    }
-
-    @Override
-    int split() {
-        return params.split();
     }
 
     @Override

@@ -21,8 +21,16 @@ import org.apache.beam.sdk.values.PCollection;
  * Common shape of the evaluations: gather one encoder's features, split them by one long-tailed split, compute
  * per-class test accuracy, emit one {@link ProbeResult}.
  */
-abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
+abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
+        extends Step<P, ProbeResult> {
     private static final long serialVersionUID = 1L;
+
+    /** What every evaluation's parameters name: whose features it evaluates, on which split. */
+    interface Subject {
+        String method();
+
+        int split();
+    }
 
     /** What an evaluation computes from the feature sets of its split. */
     record Outcome(double[] perClassAccuracy, int selectedEpoch, double validationAccuracy,
@@ -45,10 +53,6 @@ abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
         return subset;
     }
 
-    abstract String method();
-
-    abstract int split();
-
     /** The evaluation itself, serializable so it runs inside the DoFn. */
     abstract SerializableFunction<FeatureSets, Outcome> evaluation();
 
@@ -67,8 +71,8 @@ abstract class EvaluateFeatures<P extends Record> extends Step<P, ProbeResult> {
         // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
         return in.get(features)
                 .apply("gather", Gather.all())
-                .apply("evaluate", ParDo.of(new Evaluate(kind(), method(), split(), evaluation(),
-                        in.context().inputDir(subset))));
+                .apply("evaluate", ParDo.of(new Evaluate(kind(), params().method(), params().split(),
+                        evaluation(), in.context().inputDir(subset))));
     }
 
     /** Runs the evaluation over all features of one encoder. */

@@ -17,7 +17,7 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
 
     /** Parameters ({@code probe.*} or {@code fewshot.*}). */
     public record Params(String method, int split, int epochs, double lr, double momentum, double weightDecay,
-            int batch, List<Integer> decayEpochs, long seed) implements java.io.Serializable {
+            int batch, List<Integer> decayEpochs, long seed) implements java.io.Serializable, Subject {
         public Params {
             decayEpochs = List.copyOf(decayEpochs);
         }
@@ -79,16 +79,6 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
     @Override
     public Params params() {
         return params;
-    }
-
-    @Override
-    String method() {
-        return params.method();
-    }
-
-    @Override
-    int split() {
-        return params.split();
     }
 
     @Override
