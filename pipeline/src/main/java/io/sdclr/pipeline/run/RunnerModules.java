@@ -15,10 +15,10 @@ public final class RunnerModules {
             return new DirectRunnerModule();
         }
         if (runner.equals("flink-local")) {
-            return new FlinkLocalModule();
+            return FlinkModule.embedded();
         }
         if (HOST_PORT.matcher(runner).matches()) {
-            return new FlinkClusterModule(runner);
+            return FlinkModule.cluster(runner);
         }
         throw new InvalidInputException(
                 "--runner %s: unknown runner; expected direct, flink-local or HOST:PORT of a Flink session cluster",
