@@ -96,29 +96,34 @@ final class HtmlReport {
         return Format.fixed(v, 1);
     }
 
+    // Geometry shared by every chart.
+    private static final double WIDTH = 640;
+    private static final double HEIGHT = 300;
+    private static final double LEFT = 50;
+    private static final double RIGHT = 130;
+    private static final double TOP = 20;
+    private static final double BOTTOM = 40;
+    private static final double PLOT_W = WIDTH - LEFT - RIGHT;
+    private static final double PLOT_H = HEIGHT - TOP - BOTTOM;
+
+    /** Opens a chart's {@code <svg>} element, labelled for screen readers. */
+    private static void openSvg(StringBuilder h, String label) {
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(WIDTH)).append("\" height=\"")
+                .append(n(HEIGHT)).append("\" viewBox=\"0 0 ").append(n(WIDTH)).append(' ').append(n(HEIGHT))
+                .append("\" role=\"img\" aria-label=\"").append(Format.html(label)).append("\">\n");
+    }
+
     /** Many / Medium / Few / All bars per method, whiskers at mean ± sd (clipped to 0..100). */
     private static void groupBars(
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
-        double width = 640;
-        double height = 300;
-        double left = 50;
-        double right = 130;
-        double top = 20;
-        double bottom = 40;
-        double plotW = width - left - right;
-        double plotH = height - top - bottom;
         String[] groups = {"Many", "Medium", "Few", "All"};
         List<String> methods = new ArrayList<>(column.keySet());
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(width)).append("\" height=\"")
-                .append(n(height)).append("\" viewBox=\"0 0 ").append(n(width)).append(' ').append(n(height))
-                .append("\" role=\"img\" aria-label=\"")
-                .append(Format.html(Format.evaluationName(evaluation) + ": accuracy by group"))
-                .append("\">\n");
-        yAxis(h, left, top, plotW, plotH, "accuracy (%)");
-        double groupW = plotW / groups.length;
+        openSvg(h, Format.evaluationName(evaluation) + ": accuracy by group");
+        yAxis(h, LEFT, TOP, PLOT_W, PLOT_H, "accuracy (%)");
+        double groupW = PLOT_W / groups.length;
         double barW = groupW * 0.8 / Math.max(1, methods.size());
         for (int g = 0; g < groups.length; g++) {
-            double gx = left + g * groupW + groupW * 0.1;
+            double gx = LEFT + g * groupW + groupW * 0.1;
             for (int m = 0; m < methods.size(); m++) {
                 GroupSummary s = column.get(methods.get(m)).summary();
                 MeanSd v = switch (g) {
@@ -131,47 +136,35 @@ final class HtmlReport {
                     continue;
                 }
                 double x = gx + m * barW;
-                double y = top + plotH * (1 - clip(v.mean()) / 100);
+                double y = TOP + PLOT_H * (1 - clip(v.mean()) / 100);
                 h.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"")
-                        .append(n(barW * 0.9)).append("\" height=\"").append(n(top + plotH - y))
+                        .append(n(barW * 0.9)).append("\" height=\"").append(n(TOP + PLOT_H - y))
                         .append("\" fill=\"").append(color(model, methods.get(m))).append("\"><title>")
                         .append(Format.html(Format.methodName(methods.get(m)) + " " + groups[g] + ": "
                                 + Format.fixed(v.mean(), 2) + " ± " + Format.fixed(v.sd(), 2)))
                         .append("</title></rect>\n");
                 double cx = x + barW * 0.45;
-                double y1 = top + plotH * (1 - clip(v.mean() - v.sd()) / 100);
-                double y2 = top + plotH * (1 - clip(v.mean() + v.sd()) / 100);
+                double y1 = TOP + PLOT_H * (1 - clip(v.mean() - v.sd()) / 100);
+                double y2 = TOP + PLOT_H * (1 - clip(v.mean() + v.sd()) / 100);
                 h.append("<path d=\"M").append(n(cx)).append(' ').append(n(y1)).append('V').append(n(y2))
                         .append("M").append(n(cx - 4)).append(' ').append(n(y1)).append('h').append("8")
                         .append("M").append(n(cx - 4)).append(' ').append(n(y2)).append('h').append("8")
                         .append("\" stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"/>\n");
             }
-            h.append("<text x=\"").append(n(left + g * groupW + groupW / 2)).append("\" y=\"")
-                    .append(n(top + plotH + 18)).append("\" text-anchor=\"middle\">").append(groups[g])
+            h.append("<text x=\"").append(n(LEFT + g * groupW + groupW / 2)).append("\" y=\"")
+                    .append(n(TOP + PLOT_H + 18)).append("\" text-anchor=\"middle\">").append(groups[g])
                     .append("</text>\n");
         }
-        legend(h, model, methods, left + plotW + 15, top + 10);
+        legend(h, model, methods, LEFT + PLOT_W + 15, TOP + 10);
         h.append("</svg>\n");
     }
 
     /** Mean per-class accuracy by head-to-tail rank, one line per method, D_i counts as grey bars behind. */
     private static void perClassLines(
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
-        double width = 640;
-        double height = 300;
-        double left = 50;
-        double right = 130;
-        double top = 20;
-        double bottom = 40;
-        double plotW = width - left - right;
-        double plotH = height - top - bottom;
         int c = model.numClasses;
-        double step = plotW / c;
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(width)).append("\" height=\"")
-                .append(n(height)).append("\" viewBox=\"0 0 ").append(n(width)).append(' ').append(n(height))
-                .append("\" role=\"img\" aria-label=\"")
-                .append(Format.html(Format.evaluationName(evaluation) + ": per-class accuracy, head to tail"))
-                .append("\">\n");
+        double step = PLOT_W / c;
+        openSvg(h, Format.evaluationName(evaluation) + ": per-class accuracy, head to tail");
         // D_i count at each rank, averaged over splits, scaled to the plot height.
         double[] counts = new double[c];
         for (SplitCounts s : model.splits) {
@@ -186,37 +179,37 @@ final class HtmlReport {
             maxCount = Math.max(maxCount, v);
         }
         for (int r = 0; r < c && maxCount > 0; r++) {
-            double bh = plotH * counts[r] / maxCount;
-            h.append("<rect x=\"").append(n(left + r * step + step * 0.1)).append("\" y=\"")
-                    .append(n(top + plotH - bh)).append("\" width=\"").append(n(step * 0.8)).append("\" height=\"")
+            double bh = PLOT_H * counts[r] / maxCount;
+            h.append("<rect x=\"").append(n(LEFT + r * step + step * 0.1)).append("\" y=\"")
+                    .append(n(TOP + PLOT_H - bh)).append("\" width=\"").append(n(step * 0.8)).append("\" height=\"")
                     .append(n(bh)).append("\" fill=\"#e4e4e4\"><title>rank ").append(r).append(": ")
                     .append(Format.fixed(counts[r], 1)).append(" images in D_i</title></rect>\n");
         }
-        yAxis(h, left, top, plotW, plotH, "accuracy (%)");
+        yAxis(h, LEFT, TOP, PLOT_W, PLOT_H, "accuracy (%)");
         List<String> methods = new ArrayList<>(column.keySet());
         for (String method : methods) {
             double[] acc = model.accuracyByRank(column.get(method));
             StringBuilder points = new StringBuilder();
             for (int r = 0; r < c; r++) {
-                points.append(r == 0 ? "" : " ").append(n(left + (r + 0.5) * step)).append(',')
-                        .append(n(top + plotH * (1 - clip(acc[r]) / 100)));
+                points.append(r == 0 ? "" : " ").append(n(LEFT + (r + 0.5) * step)).append(',')
+                        .append(n(TOP + PLOT_H * (1 - clip(acc[r]) / 100)));
             }
             h.append("<polyline points=\"").append(points).append("\" fill=\"none\" stroke=\"")
                     .append(color(model, method)).append("\" stroke-width=\"2\"/>\n");
             if (c <= 20) {
                 for (int r = 0; r < c; r++) {
-                    h.append("<circle cx=\"").append(n(left + (r + 0.5) * step)).append("\" cy=\"")
-                            .append(n(top + plotH * (1 - clip(acc[r]) / 100))).append("\" r=\"3\" fill=\"")
+                    h.append("<circle cx=\"").append(n(LEFT + (r + 0.5) * step)).append("\" cy=\"")
+                            .append(n(TOP + PLOT_H * (1 - clip(acc[r]) / 100))).append("\" r=\"3\" fill=\"")
                             .append(color(model, method)).append("\"><title>")
                             .append(Format.html(Format.methodName(method))).append(", rank ").append(r).append(": ")
                             .append(Format.fixed(acc[r], 2)).append("</title></circle>\n");
                 }
             }
         }
-        h.append("<text x=\"").append(n(left + plotW / 2)).append("\" y=\"").append(n(top + plotH + 30))
+        h.append("<text x=\"").append(n(LEFT + PLOT_W / 2)).append("\" y=\"").append(n(TOP + PLOT_H + 30))
                 .append("\" text-anchor=\"middle\">classes from head (left) to tail (right); grey: D_i count")
                 .append("</text>\n");
-        legend(h, model, methods, left + plotW + 15, top + 10);
+        legend(h, model, methods, LEFT + PLOT_W + 15, TOP + 10);
         h.append("</svg>\n");
     }
 
