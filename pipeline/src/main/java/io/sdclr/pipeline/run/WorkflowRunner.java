@@ -68,21 +68,10 @@ public final class WorkflowRunner {
                         0));
                 continue;
             }
-            CacheKey key = CacheKey.of(node.name(), node.step(), inputDigests(node, digests));
-            if (sel.forced().contains(node.name())) {
-                out.add(new StepStatus(node.name(), false, sel.forceReason(node.name()), key.key(), null, 0));
-                continue;
-            }
-            Optional<String> hit = store.lookup(key.key());
-            if (hit.isPresent()) {
-                digests.put(node.name(), hit.get());
-                out.add(new StepStatus(node.name(), true, "key " + key.shortKey() + " -> artifact "
-                        + MissExplainer.shortDigest(hit.get()), key.key(), hit.get(), 0));
-            } else {
-                sel.checkNotUpstreamOfFrom(node.name());
-                out.add(new StepStatus(node.name(), false,
-                        MissExplainer.explain(key, store.stepRecord(graph.name(), node.name())), key.key(), null, 0));
-            }
+            Decision d = decide(graph, sel, node, digests, sel.forced().contains(node.name()));
+            d.hit().ifPresent(digest -> digests.put(node.name(), digest));
+            out.add(new StepStatus(node.name(), d.hit().isPresent(), d.reason(), d.key().key(), d.hit().orElse(null),
+                    0));
         }
         return out;
     }
@@ -105,18 +94,15 @@ public final class WorkflowRunner {
                 if (!digests.keySet().containsAll(node.inputs())) {
                     continue;
                 }
-                CacheKey key = CacheKey.of(name, node.step(), inputDigests(node, digests));
-                Optional<String> hit = forced.contains(name) ? Optional.empty() : store.lookup(key.key());
-                if (hit.isPresent()) {
-                    digests.put(name, hit.get());
-                    done.put(name, new StepStatus(name, true, "key " + key.shortKey(), key.key(), hit.get(), 0));
-                    writeStepRecord(graph.name(), name, key, hit.get());
-                    console.accept(name + ": cached (artifact " + MissExplainer.shortDigest(hit.get()) + ")");
+                Decision d = decide(graph, sel, node, digests, forced.contains(name));
+                if (d.hit().isPresent()) {
+                    String digest = d.hit().get();
+                    digests.put(name, digest);
+                    done.put(name, new StepStatus(name, true, d.reason(), d.key().key(), digest, 0));
+                    writeStepRecord(graph.name(), name, d.key(), digest);
+                    console.accept(name + ": cached (artifact " + MissExplainer.shortDigest(digest) + ")");
                 } else {
-                    sel.checkNotUpstreamOfFrom(name);
-                    String why = forced.contains(name) ? sel.forceReason(name)
-                            : MissExplainer.explain(key, store.stepRecord(graph.name(), name));
-                    toRun.add(new Pending(node, key, why, forced.contains(name)));
+                    toRun.add(new Pending(node, d.key(), d.reason(), forced.contains(name)));
                 }
             }
             remaining.removeAll(done.keySet());
@@ -149,6 +135,24 @@ public final class WorkflowRunner {
             throw new UncheckedIOException("cannot write the run record of " + runId, e);
         }
         return summary;
+    }
+
+    /** Whether a step whose inputs are known hits the cache, and why it does or does not, in words. */
+    private record Decision(CacheKey key, Optional<String> hit, String reason) {}
+
+    private Decision decide(WorkflowGraph graph, Selection sel, WorkflowGraph.Node node, Map<String, String> digests,
+            boolean forced) {
+        CacheKey key = CacheKey.of(node.name(), node.step(), inputDigests(node, digests));
+        if (forced) {
+            return new Decision(key, Optional.empty(), sel.forceReason(node.name()));
+        }
+        Optional<String> hit = store.lookup(key.key());
+        if (hit.isPresent()) {
+            return new Decision(key, hit, "key " + key.shortKey() + " -> artifact "
+                    + MissExplainer.shortDigest(hit.get()));
+        }
+        sel.checkNotUpstreamOfFrom(node.name());
+        return new Decision(key, hit, MissExplainer.explain(key, store.stepRecord(graph.name(), node.name())));
     }
 
     private List<Pending> runWave(WorkflowGraph graph, String runId, int wave, List<Pending> candidates,
