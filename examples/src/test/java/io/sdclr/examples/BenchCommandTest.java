@@ -8,17 +8,38 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
     @Test
     void benchPretrainEndsWithTheSummaryLine() {
-        Cli.Result r = Cli.run("bench", "pretrain", "--method", "simclr", "--batch", "32", "--iters", "3");
+        Cli.Result r = Cli.run("bench", "pretrain", "--method", "sdclr", "--batch", "32", "--iters", "4",
+                "--epochs", "2");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(r.lastLine()).matches("bench: method=simclr width=0.25 batch=32 images_per_second=\\d+\\.\\d "
-                + "aug_fraction=0\\.\\d{4} peak_rss_mb=\\d+");
+        assertThat(r.lastLine()).matches("bench: impl=djl method=sdclr width=0.25 batch=32 iters=4 "
+                + "allocator=(tuned|default) images_per_second=\\d+\\.\\d step_images_per_second=\\d+\\.\\d "
+                + "aug_fraction=0\\.\\d{4} peak_rss_mb=\\d+ rss_mb_by_epoch=\\d+,\\d+");
+        // Each epoch rebuilds the mask and says so.
+        assertThat(r.err()).contains("[bench] epoch 1/2 mask rebuilt: kept ");
+        assertThat(r.err()).contains("[bench] epoch 2/2 mask rebuilt: kept ");
+    }
+
+    @Test
+    void severalConfigurationsRunAsAlternatingChildJvmsAndEndWithATable() {
+        Cli.Result r = Cli.run("bench", "pretrain", "--method", "simclr", "--batch", "16", "--iters", "2",
+                "--epochs", "2", "--allocator", "tuned,default");
+        assertThat(r.exitCode()).isEqualTo(0);
+        assertThat(r.out()).containsMatch("\\| 1 \\| djl \\| simclr \\| tuned \\| \\d+\\.\\d \\|");
+        assertThat(r.out()).containsMatch("\\| 1 \\| djl \\| simclr \\| default \\| \\d+\\.\\d \\|");
+        assertThat(r.out()).containsMatch("tuned / default allocator images/s = \\d+\\.\\d\\d \\(djl, simclr\\)");
+        assertThat(r.out()).contains("memory: djl simclr default round 1: RSS grew ");
+        // The child with the default allocator really ran without the tunables.
+        assertThat(r.err()).contains("[bench] bench: impl=djl method=simclr width=0.25 batch=16 iters=2 allocator=default");
     }
 
     @Test
     void badOptionsExitWithCode2() {
-        Cli.Result r = Cli.run("bench", "pretrain", "--epochs", "3");
+        Cli.Result r = Cli.run("bench", "pretrain", "--epoch", "3");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown option --epochs; expected --method, --width, --batch, --iters, --data");
+        assertThat(r.err()).contains("unknown option --epoch; expected --method, --width, --batch, --iters, --epochs");
+        Cli.Result m = Cli.run("bench", "pretrain", "--method", "sdclr,byol");
+        assertThat(m.exitCode()).isEqualTo(2);
+        assertThat(m.err()).contains("--method byol: expected one or more of simclr, sdclr, comma-separated");
         Cli.Result s = Cli.run("bench", "nope");
         assertThat(s.exitCode()).isEqualTo(2);
         assertThat(s.err()).contains("unknown benchmark \"nope\"; valid benchmarks: pretrain");

@@ -87,8 +87,7 @@ public final class PretrainLoop {
         // Everything that decides the result; how often checkpoints are written does not.
         PretrainConfig key = new PretrainConfig(spec, cfg.epochs(), cfg.batch(), cfg.lr(), cfg.temperature(),
                 cfg.prune(), cfg.warmupEpochs(), cfg.weightDecay(), cfg.seed(), 0);
-        String fingerprint = key + " n=" + n + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
-                + " pixels=" + Long.toHexString(pixelHash(images));
+        String fingerprint = fingerprint(key, images, ids);
         if (device.isGpu()) {
             progress.accept("pretraining " + spec.method() + " on " + device);
         } else {
@@ -129,6 +128,7 @@ public final class PretrainLoop {
             float[] view2 = new float[batch * pixels];
             long trainedImages = 0;
             long trainNanos = 0;
+            long augNanos = 0;
             long lastReport = System.nanoTime();
             long totalIters = (long) (cfg.epochs() - startEpoch + 1) * itersPerEpoch;
             long doneIters = 0;
@@ -137,7 +137,12 @@ public final class PretrainLoop {
                 long epochStart = System.nanoTime();
                 if (spec.isSdclr()) {
                     // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py).
-                    net.setMask(PruneMask.global(net, cfg.prune()).values());
+                    PruneMask mask = PruneMask.global(net, cfg.prune());
+                    net.setMask(mask.values());
+                    progress.accept(String.format(Locale.ROOT,
+                            "epoch %d/%d mask rebuilt: kept %d of %d conv weights (%.1f%%), |w| >= %.6g",
+                            epoch, cfg.epochs(), mask.kept(), mask.total(), 100.0 * mask.kept() / mask.total(),
+                            mask.threshold()));
                 }
                 int[] order = permutation(n, SampleSeeds.mix(cfg.seed(), epoch));
                 double lossSum = 0;
@@ -152,6 +157,7 @@ public final class PretrainLoop {
                         aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, id, 2)),
                                 view2, b * pixels);
                     }
+                    augNanos += System.nanoTime() - t0;
                     long global = (long) (epoch - 1) * itersPerEpoch + it;
                     double lr = schedule.at(global);
                     float loss = step(net, sgd, view1, view2, shape, cfg.temperature(), lr);
@@ -175,10 +181,12 @@ public final class PretrainLoop {
                     }
                 }
                 losses[epoch - 1] = (float) (lossSum / itersPerEpoch);
-                double epochIps = (double) itersPerEpoch * batch / ((System.nanoTime() - epochStart) / 1e9);
+                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
                 lastReport = System.nanoTime();
-                progress.accept(String.format(Locale.ROOT, "epoch %d/%d done loss %.4f (mean) %.0f img/s",
-                        epoch, cfg.epochs(), losses[epoch - 1], epochIps));
+                progress.accept(String.format(Locale.ROOT,
+                        "epoch %d/%d done loss %.4f (mean) %.0f img/s, %.1f s (augmentation %.1f%% of training)",
+                        epoch, cfg.epochs(), losses[epoch - 1], itersPerEpoch * batch / epochSeconds, epochSeconds,
+                        100.0 * augNanos / trainNanos));
                 if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
                     Checkpoint.write(checkpointDir, fingerprint, epoch, losses, modelState, sgd.state());
                 }
@@ -187,8 +195,8 @@ public final class PretrainLoop {
                 }
             }
             String sha = ParamsFile.write(net, paramsOut);
-            double ips = trainNanos == 0 ? 0 : trainedImages / (trainNanos / 1e9);
-            return new PretrainOutcome(cfg.epochs(), losses, ips, sha);
+            return new PretrainOutcome(cfg.epochs(), losses, trainedImages, augNanos / 1e9,
+                    (trainNanos - augNanos) / 1e9, sha);
         } finally {
             JniUtils.setGradMode(prevGrad);
         }
@@ -231,6 +239,12 @@ public final class PretrainLoop {
             p[j] = t;
         }
         return p;
+    }
+
+    /** Identifies what a checkpoint belongs to: the result-deciding config and the exact training images. */
+    static String fingerprint(PretrainConfig key, List<byte[]> images, long[] ids) {
+        return key + " n=" + images.size() + " ids=" + Long.toHexString(SampleSeeds.mix(ids))
+                + " pixels=" + Long.toHexString(pixelHash(images));
     }
 
     private static long pixelHash(List<byte[]> images) {

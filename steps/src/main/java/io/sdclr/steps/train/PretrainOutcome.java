@@ -2,6 +2,25 @@ package io.sdclr.steps.train;
 
 /**
  * What a pretraining run reports: the mean NT-Xent loss of each epoch (including epochs restored from a
- * checkpoint), the throughput of the epochs run in this process, and the digest of the params file.
+ * checkpoint), how many images this process trained on and where its time went (making the views versus
+ * forward, backward and update), and the digest of the params file.
  */
-public record PretrainOutcome(int epochs, float[] lossPerEpoch, double imagesPerSecond, String paramsSha256) {}
+public record PretrainOutcome(int epochs, float[] lossPerEpoch, long imagesTrained, double augmentSeconds,
+        double stepSeconds, String paramsSha256) {
+    /** Images per second of training time (augmentation plus step) in this process; 0 if nothing was trained. */
+    public double imagesPerSecond() {
+        double s = augmentSeconds + stepSeconds;
+        return s == 0 ? 0 : imagesTrained / s;
+    }
+
+    /** Images per second of forward, backward and update alone. */
+    public double stepImagesPerSecond() {
+        return stepSeconds == 0 ? 0 : imagesTrained / stepSeconds;
+    }
+
+    /** Share of training time spent making the augmented views. */
+    public double augmentFraction() {
+        double s = augmentSeconds + stepSeconds;
+        return s == 0 ? 0 : augmentSeconds / s;
+    }
+}

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import io.sdclr.dsl.InvalidInputException;
+import ai.djl.ndarray.NDArray;
+import io.sdclr.steps.model.DualBranchResNet;
 import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.model.PruneMask;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.sdclr.steps.model.ParamsFile;
 import io.sdclr.steps.model.Specs;
 import java.nio.file.Files;
@@ -66,7 +71,10 @@ class PretrainLoopTest {
             assertThat(out.paramsSha256()).isEqualTo(ParamsFile.sha256(tmp.resolve(method + ".params")));
             assertThat(out.imagesPerSecond()).isGreaterThan(0.0);
             assertThat(lines.get(0)).startsWith("pretraining " + method + " on CPU with");
-            assertThat(lines.get(lines.size() - 1)).matches("epoch 4/4 done loss \\d+\\.\\d{4} \\(mean\\) \\d+ img/s");
+            assertThat(lines.get(lines.size() - 1)).matches("epoch 4/4 done loss \\d+\\.\\d{4} \\(mean\\) \\d+ img/s, "
+                    + "\\d+\\.\\d s \\(augmentation \\d+\\.\\d% of training\\)");
+            assertThat(out.imagesTrained()).isEqualTo(4 * 64);
+            assertThat(out.augmentFraction()).isIn(com.google.common.collect.Range.open(0.0, 1.0));
         }
     }
 
@@ -91,6 +99,49 @@ class PretrainLoopTest {
         // Only the newest checkpoint is kept.
         assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-1.bin"))).isFalse();
         assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-2.bin"))).isTrue();
+    }
+
+    @Test
+    void maskIsRebuiltFromTheCurrentDenseWeightsAtTheStartOfEveryEpoch() throws Exception {
+        PretrainConfig cfg = config("sdclr", 2, 1);
+        List<byte[]> images = images(64);
+        Path ckpt = tmp.resolve("m");
+        List<String> first = new ArrayList<>();
+        PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("m.params"), Device.cpu(), first::add, 1);
+        Path epoch1 = Files.copy(ckpt.resolve("checkpoint-epoch-1.bin"), tmp.resolve("epoch1.bin"));
+        List<String> second = new ArrayList<>();
+        PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("m.params"), Device.cpu(), second::add);
+
+        DualBranchResNet.loadEngine();
+        try (DualBranchResNet net = DualBranchResNet.create(cfg.encoder(), Device.cpu(), cfg.seed());
+                MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), 0.9, 1e-4)) {
+            // Epoch 1: the mask of the random initial weights.
+            PruneMask initial = PruneMask.global(net, cfg.prune());
+            assertThat(maskLine(first, 1)).isEqualTo(describe(initial));
+            // Epoch 2: the mask of the weights at the end of epoch 1 (from scratch, not cumulative).
+            Map<String, NDArray> state = new LinkedHashMap<>(net.parameters());
+            state.putAll(net.buffers());
+            PretrainConfig key = new PretrainConfig(cfg.encoder(), cfg.epochs(), cfg.batch(), cfg.lr(),
+                    cfg.temperature(), cfg.prune(), cfg.warmupEpochs(), cfg.weightDecay(), cfg.seed(), 0);
+            Checkpoint.Restored r = Checkpoint.read(epoch1,
+                    PretrainLoop.fingerprint(key, images, ids(64)), state, sgd.state());
+            assertThat(r.problem()).isNull();
+            PruneMask afterEpoch1 = PruneMask.global(net, cfg.prune());
+            assertThat(maskLine(second, 2)).isEqualTo(describe(afterEpoch1));
+            assertThat(afterEpoch1.threshold()).isNotEqualTo(initial.threshold());
+            assertThat(afterEpoch1.kept()).isEqualTo(afterEpoch1.total() - (long) Math.ceil(0.5 * afterEpoch1.total()));
+        }
+    }
+
+    private static String maskLine(List<String> lines, int epoch) {
+        String prefix = "epoch " + epoch + "/2 mask rebuilt: ";
+        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
+                .findFirst().orElseThrow(() -> new AssertionError("no mask line for epoch " + epoch + " in " + lines));
+    }
+
+    private static String describe(PruneMask m) {
+        return String.format(java.util.Locale.ROOT, "kept %d of %d conv weights (%.1f%%), |w| >= %.6g", m.kept(),
+                m.total(), 100.0 * m.kept() / m.total(), m.threshold());
     }
 
     @Test

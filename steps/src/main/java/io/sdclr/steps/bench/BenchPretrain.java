@@ -1,0 +1,299 @@
+package io.sdclr.steps.bench;
+
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.pipeline.cli.Benchmark;
+import io.sdclr.pipeline.store.ArtifactStore;
+import io.sdclr.steps.data.IdxFile;
+import io.sdclr.steps.model.Devices;
+import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.train.PretrainConfig;
+import io.sdclr.steps.train.PretrainLoop;
+import io.sdclr.steps.train.PretrainOutcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./sdclr bench pretrain}: pretraining throughput on real Fashion-MNIST (28x28x1), split into making the
+ * augmented views and forward/backward/update, with resident memory after every epoch and at its peak.
+ *
+ * <pre>
+ * ./sdclr bench pretrain --method sdclr                       one run in this JVM
+ * ./sdclr bench pretrain                                      SimCLR and SDCLR, alternating, one JVM each
+ * ./sdclr bench pretrain --allocator tuned,default            ... with and without the allocator tuning
+ * ./sdclr bench pretrain --reference pytorch --rounds 2       ... against PyTorch eager (Debian python3-torch)
+ * </pre>
+ *
+ * <p>Options: {@code --method simclr,sdclr}, {@code --width 0.25}, {@code --batch 256}, {@code --iters 200}
+ * (total iterations, spread over {@code --epochs 4}, each epoch rebuilding the SDCLR mask), {@code --data FILE}
+ * (an IDX image file), {@code --allocator tuned|default[,..]}, {@code --reference pytorch},
+ * {@code --rounds N}, {@code --python /usr/bin/python3}. A single configuration runs in this process and ends
+ * with one {@code bench: impl=djl ...} line; several run as child processes, one at a time in alternation, and
+ * end with a table and the ratios the targets are about (see docs/benchmarks.md).
+ */
+public final class BenchPretrain implements Benchmark {
+    static final String DATA = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    static final Map<String, String> TUNED = Map.of("MALLOC_MMAP_MAX_", "0",
+            "MALLOC_TRIM_THRESHOLD_", "68719476736", "MALLOC_TOP_PAD_", "1073741824");
+    private static final List<String> OPTIONS = List.of("--method", "--width", "--batch", "--iters", "--epochs",
+            "--data", "--allocator", "--reference", "--rounds", "--python");
+
+    /** Parsed command line. */
+    record Options(List<String> methods, double width, int batch, int iters, int epochs, String data,
+            List<String> allocators, boolean pytorch, int rounds, String python) {
+        boolean single() {
+            return methods.size() == 1 && allocators.isEmpty() && !pytorch && rounds == 1;
+        }
+
+        List<String> common(String method) {
+            return List.of("--method", method, "--width", Double.toString(width), "--batch", Integer.toString(batch),
+                    "--iters", Integer.toString(iters), "--epochs", Integer.toString(epochs), "--data", data);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "pretrain";
+    }
+
+    @Override
+    public String description() {
+        return "pretraining images/s (augmentation vs forward/backward/update) and memory per epoch; "
+                + "SimCLR vs SDCLR, allocator tuning, PyTorch eager reference";
+    }
+
+    @Override
+    public int run(List<String> args) throws IOException {
+        Options o = parse(args);
+        Path file = Path.of(o.data());
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("bench pretrain: %s not found; install it with: sudo apt-get install "
+                    + "dataset-fashion-mnist (or pass --data FILE)", file);
+        }
+        if (o.single()) {
+            System.out.println(runHere(o, o.methods().get(0)));
+            return 0;
+        }
+        List<BenchSummary.Result> results = new ArrayList<>();
+        List<String> allocators = o.allocators().isEmpty() ? List.of(currentAllocator()) : o.allocators();
+        Path script = o.pytorch() ? pytorchScript(o.python()) : null;
+        try {
+            for (int round = 1; round <= o.rounds(); round++) {
+                for (String method : o.methods()) {
+                    for (String allocator : allocators) {
+                        results.add(child(djlCommand(o, method), allocator, "djl " + method + " " + allocator, round));
+                        if (script != null) {
+                            List<String> py = new ArrayList<>(List.of(o.python(), script.toString()));
+                            py.addAll(o.common(method));
+                            py.addAll(List.of("--threads", Devices.torchThreads()));
+                            results.add(child(py, allocator, "pytorch " + method + " " + allocator, round));
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (script != null) {
+                Files.deleteIfExists(script);
+            }
+        }
+        System.out.print(BenchSummary.render(results));
+        return 0;
+    }
+
+    static Options parse(List<String> args) {
+        List<String> methods = List.of("simclr", "sdclr");
+        double width = 0.25;
+        int batch = 256;
+        int iters = 200;
+        int epochs = 4;
+        String data = DATA;
+        List<String> allocators = List.of();
+        boolean pytorch = false;
+        int rounds = 1;
+        String python = "/usr/bin/python3";
+        for (int i = 0; i < args.size(); i += 2) {
+            String a = args.get(i);
+            String v = i + 1 < args.size() ? args.get(i + 1) : null;
+            if (!OPTIONS.contains(a)) {
+                throw new InvalidInputException("bench pretrain: unknown option %s; expected %s", a,
+                        String.join(", ", OPTIONS));
+            }
+            if (v == null) {
+                throw new InvalidInputException("bench pretrain: %s needs a value", a);
+            }
+            switch (a) {
+                case "--method" -> methods = list(a, v, List.of("simclr", "sdclr"));
+                case "--width" -> width = number(a, v);
+                case "--batch" -> batch = (int) number(a, v);
+                case "--iters" -> iters = (int) number(a, v);
+                case "--epochs" -> epochs = (int) number(a, v);
+                case "--data" -> data = v;
+                case "--allocator" -> allocators = list(a, v, List.of("tuned", "default"));
+                case "--reference" -> {
+                    if (!v.equals("pytorch")) {
+                        throw new InvalidInputException("bench pretrain: --reference %s: expected pytorch", v);
+                    }
+                    pytorch = true;
+                }
+                case "--rounds" -> rounds = (int) number(a, v);
+                default -> python = v; // --python
+            }
+        }
+        if (batch < 2 || iters < 1 || epochs < 1 || epochs > iters || rounds < 1) {
+            throw new InvalidInputException("bench pretrain: expected --batch >= 2, 1 <= --epochs <= --iters and "
+                    + "--rounds >= 1; got --batch %d --iters %d --epochs %d --rounds %d", batch, iters, epochs, rounds);
+        }
+        return new Options(methods, width, batch, iters, epochs, data, allocators, pytorch, rounds, python);
+    }
+
+    /** One configuration in this JVM: returns its {@code bench:} line. */
+    static String runHere(Options o, String method) throws IOException {
+        Path file = Path.of(o.data());
+        int perEpoch = (o.iters() + o.epochs() - 1) / o.epochs();
+        int available = IdxFile.readHeader(file).dims()[0];
+        int n = Math.min(o.batch() * perEpoch, available / o.batch() * o.batch());
+        if (n < o.batch()) {
+            throw new InvalidInputException("bench pretrain: %s has %d images, fewer than one batch of %d",
+                    file, available, o.batch());
+        }
+        List<byte[]> images = Arrays.asList(IdxFile.readImages(file, 0, n));
+        long[] ids = new long[n];
+        Arrays.setAll(ids, i -> i);
+        int side = (int) Math.round(Math.sqrt(images.get(0).length));
+        EncoderSpec spec = new EncoderSpec(method, "resnet18", o.width(), 1, side, List.of(0.2860),
+                List.of(0.3530));
+        PretrainConfig cfg = new PretrainConfig(spec, o.epochs(), o.batch(), 0.5, 0.2, 0.9, 1, 1e-4, 1, 0);
+        List<Long> rss = new ArrayList<>();
+        Path dir = Files.createTempDirectory("sdclr-bench");
+        try {
+            PretrainOutcome out = PretrainLoop.run(cfg, images, ids, null, dir.resolve("enc.params"),
+                    Devices.resolve("auto"), line -> {
+                        if (line.contains(" done ")) {
+                            rss.add(procStatusMb("VmRSS"));
+                        }
+                        System.err.println("[bench] " + line);
+                    });
+            return String.format(Locale.ROOT, "bench: impl=djl method=%s width=%s batch=%d iters=%d allocator=%s "
+                    + "images_per_second=%.1f step_images_per_second=%.1f aug_fraction=%.4f peak_rss_mb=%d "
+                    + "rss_mb_by_epoch=%s", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
+                    currentAllocator(), out.imagesPerSecond(), out.stepImagesPerSecond(), out.augmentFraction(),
+                    procStatusMb("VmHWM"), rss.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        } finally {
+            ArtifactStore.deleteTree(dir);
+        }
+    }
+
+    /** This JVM again (same JVM options, classpath and torch threads), running one configuration. */
+    private static List<String> djlCommand(Options o, String method) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sdclr.pipeline.cli.Main", "bench",
+                "pretrain"));
+        cmd.addAll(o.common(method));
+        return cmd;
+    }
+
+    /** Runs one child with the allocator environment, its progress on our stderr, and parses its last line. */
+    private static BenchSummary.Result child(List<String> cmd, String allocator, String label, int round)
+            throws IOException {
+        System.err.printf("[bench] round %d: %s%n", round, label);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = pb.environment();
+        if (allocator.equals("tuned")) {
+            env.putAll(TUNED);
+        } else {
+            TUNED.keySet().forEach(env::remove);
+        }
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int code;
+        try {
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + label, e);
+        }
+        String line = out.lines().filter(l -> l.startsWith("bench: ")).reduce((a, b) -> b).orElse(null);
+        if (code != 0 || line == null) {
+            throw new IllegalStateException(String.format("bench pretrain: the %s run failed (exit code %d)%s",
+                    label, code, out.isBlank() ? "" : ":\n" + out.strip()));
+        }
+        System.err.println("[bench] " + line);
+        return BenchSummary.Result.parse(line, round);
+    }
+
+    /** The reference script, copied out of the jar; checks that the interpreter has torch first. */
+    private static Path pytorchScript(String python) throws IOException {
+        Process check = new ProcessBuilder(python, "-c", "import torch, numpy").redirectErrorStream(true).start();
+        try {
+            if (check.waitFor() != 0) {
+                throw new InvalidInputException("bench pretrain: --reference pytorch needs PyTorch for %s; on "
+                        + "Debian: sudo apt-get install python3-torch libopenblas0-openmp (or pass --python PATH)",
+                        python);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        Path script = Files.createTempFile("sdclr-pytorch-reference", ".py");
+        try (InputStream in = BenchPretrain.class.getResourceAsStream("pytorch_reference.py")) {
+            if (in == null) {
+                throw new IllegalStateException("pytorch_reference.py is missing from the classpath");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
+    }
+
+    static String currentAllocator() {
+        return System.getenv("MALLOC_MMAP_MAX_") != null ? "tuned" : "default";
+    }
+
+    private static List<String> list(String option, String v, List<String> valid) {
+        List<String> out = Arrays.stream(v.split(",")).map(String::strip).distinct().toList();
+        for (String s : out) {
+            if (!valid.contains(s)) {
+                throw new InvalidInputException("bench pretrain: %s %s: expected one or more of %s, comma-separated",
+                        option, s, String.join(", ", valid));
+            }
+        }
+        return out;
+    }
+
+    private static double number(String option, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("bench pretrain: %s %s: expected a number", option, v);
+        }
+    }
+
+    /** A size field of /proc/self/status (VmRSS now, VmHWM peak), in MB. */
+    static long procStatusMb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.split("\\s+")[1]) / 1024;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

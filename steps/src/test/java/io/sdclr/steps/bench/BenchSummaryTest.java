@@ -1,0 +1,48 @@
+package io.sdclr.steps.bench;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchSummaryTest {
+    private static BenchSummary.Result line(String impl, String method, String alloc, double ips, double step,
+            String rss) {
+        return BenchSummary.Result.parse(String.format(java.util.Locale.ROOT, "bench: impl=%s method=%s width=0.25 "
+                + "batch=256 iters=200 allocator=%s images_per_second=%.1f step_images_per_second=%.1f "
+                + "aug_fraction=0.0125 peak_rss_mb=2100 rss_mb_by_epoch=%s", impl, method, alloc, ips, step, rss), 1);
+    }
+
+    @Test
+    void parsesTheBenchLine() {
+        BenchSummary.Result r = line("djl", "sdclr", "tuned", 400, 410, "1900,2000,1950");
+        assertThat(r.impl()).isEqualTo("djl");
+        assertThat(r.stepImagesPerSecond()).isEqualTo(410.0);
+        assertThat(r.rssMbByEpoch()).containsExactly(1900L, 2000L, 1950L).inOrder();
+        assertThat(r.growthAfterFirstEpochMb()).isEqualTo(100);
+    }
+
+    @Test
+    void ratiosCompareLikeWithLike() {
+        String out = BenchSummary.render(List.of(
+                line("djl", "simclr", "tuned", 400, 420, "1,1"),
+                line("pytorch", "simclr", "tuned", 320, 336, "1,1"),
+                line("djl", "sdclr", "tuned", 380, 400, "1,1"),
+                line("pytorch", "sdclr", "tuned", 400, 420, "1,1"),
+                line("djl", "sdclr", "default", 190, 200, "1,3")));
+        // 400/380 - 1 = +5.3% time per image.
+        assertThat(out).contains("SDCLR costs +5.3% time per image vs SimCLR (djl, tuned) [means of 1 and 1 runs]");
+        assertThat(out).contains("DJL / PyTorch forward+backward+update images/s = 1.25 (simclr, tuned)");
+        assertThat(out).contains("DJL / PyTorch forward+backward+update images/s = 0.95 (sdclr, tuned)");
+        assertThat(out).contains("tuned / default allocator images/s = 2.00 (djl, sdclr)");
+        assertThat(out).contains("memory: djl sdclr default round 1: RSS grew 2 MB after epoch 1");
+        assertThat(out).doesNotContain("(pytorch, default)");
+    }
+
+    @Test
+    void unreadableLineNamesTheLine() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> BenchSummary.Result.parse("bench: impl=djl method=sdclr", 1));
+        assertThat(e).hasMessageThat().contains("cannot read the result line \"bench: impl=djl method=sdclr\"");
+    }
+}
