@@ -11,9 +11,11 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "pretrain", "--method", "sdclr", "--batch", "32", "--iters", "4",
                 "--epochs", "2");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(r.lastLine()).matches("bench: impl=djl method=sdclr width=0.25 batch=32 iters=4 "
-                + "allocator=(tuned|default) images_per_second=\\d+\\.\\d step_images_per_second=\\d+\\.\\d "
-                + "aug_fraction=0\\.\\d{4} peak_rss_mb=\\d+ rss_mb_by_epoch=\\d+,\\d+");
+        // The CLI contract's line, after the details.
+        assertThat(r.lastLine()).matches("bench: method=sdclr width=0.25 batch=32 images_per_second=\\d+\\.\\d "
+                + "aug_fraction=0\\.\\d{4} peak_rss_mb=\\d+");
+        assertThat(r.out()).containsMatch("bench-detail: impl=djl method=sdclr iters=4 allocator=(tuned|default) "
+                + "step_images_per_second=\\d+\\.\\d rss_mb_by_epoch=\\d+,\\d+\n");
         // Each epoch rebuilds the mask and says so.
         assertThat(r.err()).contains("[bench] epoch 1/2 mask rebuilt: kept ");
         assertThat(r.err()).contains("[bench] epoch 2/2 mask rebuilt: kept ");
@@ -29,7 +31,7 @@ class BenchCommandTest {
         assertThat(r.out()).containsMatch("tuned / default allocator images/s = \\d+\\.\\d\\d \\(djl, simclr\\)");
         assertThat(r.out()).contains("memory: djl simclr default round 1: RSS grew ");
         // The child with the default allocator really ran without the tunables.
-        assertThat(r.err()).contains("[bench] bench: impl=djl method=simclr width=0.25 batch=16 iters=2 allocator=default");
+        assertThat(r.err()).contains("[bench] bench-detail: impl=djl method=simclr iters=2 allocator=default");
     }
 
     @Test

@@ -58,12 +58,13 @@ public final class Lease implements AutoCloseable {
             } catch (FileAlreadyExistsException held) {
                 try {
                     long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
-                    if (age > EXPIRY_MILLIS) {
-                        Files.deleteIfExists(file); // Owner died without releasing.
+                    String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+                    if (age > EXPIRY_MILLIS || deadOnThisHost(holder)) {
+                        Files.deleteIfExists(file); // Owner died without releasing (kill -9, crash).
                         continue;
                     }
                     if (!told) {
-                        waiting.accept(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+                        waiting.accept(holder);
                         told = true;
                     }
                 } catch (NoSuchFileException released) {
@@ -80,6 +81,30 @@ public final class Lease implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create lease " + file, e);
             }
+        }
+    }
+
+    /**
+     * True when the lease's owner ("RUN PID@HOST", as written by {@link #acquire}) is a process of this host that
+     * no longer exists, so a run restarted after {@code kill -9} need not wait for the lease to expire. An owner
+     * on another host, or a PID that is alive (even if reused), is left to the heartbeat expiry.
+     */
+    static boolean deadOnThisHost(String holder) {
+        String[] parts = holder.trim().split("\\s+");
+        String jvm = parts[parts.length - 1];
+        int at = jvm.indexOf('@');
+        if (at <= 0) {
+            return false;
+        }
+        String self = ManagementFactory.getRuntimeMXBean().getName();
+        if (!jvm.substring(at + 1).equals(self.substring(self.indexOf('@') + 1))) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(jvm.substring(0, at));
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

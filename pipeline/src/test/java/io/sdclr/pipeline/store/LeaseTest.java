@@ -55,4 +55,27 @@ class LeaseTest {
         }
         assertThat(told).isEmpty();
     }
+
+    @Test
+    void aFreshLeaseOfAProcessThatNoLongerExistsOnThisHostIsTakenOverAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        String host = self.substring(self.indexOf('@') + 1);
+        Path file = tmp.resolve("k.lease");
+        Files.writeString(file, "killed-run " + gone.pid() + "@" + host); // Just written: far from expiry.
+        List<String> told = new ArrayList<>();
+        try (Lease l = Lease.acquire(file, "run-2", told::add)) {
+            assertThat(Files.readString(file)).startsWith("run-2 ");
+        }
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void onlyADeadProcessOfThisHostCountsAsDead() {
+        String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        assertThat(Lease.deadOnThisHost("run " + self)).isFalse(); // Alive: this JVM.
+        assertThat(Lease.deadOnThisHost("run 1@another-host-" + System.nanoTime())).isFalse();
+        assertThat(Lease.deadOnThisHost("garbage")).isFalse();
+    }
 }

@@ -28,18 +28,20 @@ import java.util.stream.Collectors;
  * augmented views and forward/backward/update, with resident memory after every epoch and at its peak.
  *
  * <pre>
- * ./sdclr bench pretrain --method sdclr                       one run in this JVM
- * ./sdclr bench pretrain                                      SimCLR and SDCLR, alternating, one JVM each
- * ./sdclr bench pretrain --allocator tuned,default            ... with and without the allocator tuning
+ * ./sdclr bench pretrain                                      SDCLR, one run in this JVM
+ * ./sdclr bench pretrain --method simclr,sdclr                both, alternating, one child JVM each
+ * ./sdclr bench pretrain --allocator tuned,default            with and without the allocator tuning
  * ./sdclr bench pretrain --reference pytorch --rounds 2       ... against PyTorch eager (Debian python3-torch)
  * </pre>
  *
- * <p>Options: {@code --method simclr,sdclr}, {@code --width 0.25}, {@code --batch 256}, {@code --iters 200}
+ * <p>Options: {@code --method sdclr} (or a comma-separated list), {@code --width 0.25}, {@code --batch 256}, {@code --iters 200}
  * (total iterations, spread over {@code --epochs 4}, each epoch rebuilding the SDCLR mask), {@code --data FILE}
  * (an IDX image file), {@code --allocator tuned|default[,..]}, {@code --reference pytorch},
  * {@code --rounds N}, {@code --python /usr/bin/python3}. A single configuration runs in this process and ends
- * with one {@code bench: impl=djl ...} line; several run as child processes, one at a time in alternation, and
- * end with a table and the ratios the targets are about (see docs/benchmarks.md).
+ * with the CLI contract's line {@code bench: method=M width=W batch=B images_per_second=R aug_fraction=F
+ * peak_rss_mb=P}, after a {@code bench-detail:} line (implementation, allocator, forward/backward/update images/s,
+ * RSS after each epoch). Several configurations run as child processes, one at a time in alternation, and end
+ * with a table and the ratios the targets are about (see docs/benchmarks.md).
  */
 public final class BenchPretrain implements Benchmark {
     static final String DATA = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
@@ -111,7 +113,7 @@ public final class BenchPretrain implements Benchmark {
     }
 
     static Options parse(List<String> args) {
-        List<String> methods = List.of("simclr", "sdclr");
+        List<String> methods = List.of("sdclr");
         double width = 0.25;
         int batch = 256;
         int iters = 200;
@@ -156,7 +158,7 @@ public final class BenchPretrain implements Benchmark {
         return new Options(methods, width, batch, iters, epochs, data, allocators, pytorch, rounds, python);
     }
 
-    /** One configuration in this JVM: returns its {@code bench:} line. */
+    /** One configuration in this JVM: returns its {@code bench-detail:} and {@code bench:} lines. */
     static String runHere(Options o, String method) throws IOException {
         Path file = Path.of(o.data());
         int perEpoch = (o.iters() + o.epochs() - 1) / o.epochs();
@@ -183,11 +185,9 @@ public final class BenchPretrain implements Benchmark {
                         }
                         System.err.println("[bench] " + line);
                     });
-            return String.format(Locale.ROOT, "bench: impl=djl method=%s width=%s batch=%d iters=%d allocator=%s "
-                    + "images_per_second=%.1f step_images_per_second=%.1f aug_fraction=%.4f peak_rss_mb=%d "
-                    + "rss_mb_by_epoch=%s", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
+            return BenchSummary.lines("djl", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
                     currentAllocator(), out.imagesPerSecond(), out.stepImagesPerSecond(), out.augmentFraction(),
-                    procStatusMb("VmHWM"), rss.stream().map(String::valueOf).collect(Collectors.joining(",")));
+                    procStatusMb("VmHWM"), rss);
         } finally {
             ArtifactStore.deleteTree(dir);
         }
@@ -228,13 +228,12 @@ public final class BenchPretrain implements Benchmark {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + label, e);
         }
-        String line = out.lines().filter(l -> l.startsWith("bench: ")).reduce((a, b) -> b).orElse(null);
-        if (code != 0 || line == null) {
+        if (code != 0 || out.lines().noneMatch(l -> l.startsWith("bench: "))) {
             throw new IllegalStateException(String.format("bench pretrain: the %s run failed (exit code %d)%s",
                     label, code, out.isBlank() ? "" : ":\n" + out.strip()));
         }
-        System.err.println("[bench] " + line);
-        return BenchSummary.Result.parse(line, round);
+        out.lines().forEach(l -> System.err.println("[bench] " + l));
+        return BenchSummary.Result.parse(out, round);
     }
 
     /** The reference script, copied out of the jar; checks that the interpreter has torch first. */

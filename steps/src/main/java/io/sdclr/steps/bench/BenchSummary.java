@@ -13,12 +13,28 @@ import java.util.stream.Collectors;
 
 /** The table and ratios printed after a multi-run {@code bench pretrain}, in Markdown for docs/benchmarks.md. */
 final class BenchSummary {
-    /** One {@code bench:} line. */
+    /**
+     * The two result lines of one run: {@code bench-detail: impl=.. method=.. allocator=..
+     * step_images_per_second=.. rss_mb_by_epoch=a,b,..} then the CLI contract's {@code bench: method=..
+     * width=.. batch=.. images_per_second=.. aug_fraction=.. peak_rss_mb=..}.
+     */
+    static String lines(String impl, String method, double width, int batch, int iters, String allocator,
+            double imagesPerSecond, double stepImagesPerSecond, double augFraction, long peakRssMb, List<Long> rss) {
+        return String.format(Locale.ROOT, "bench-detail: impl=%s method=%s iters=%d allocator=%s "
+                + "step_images_per_second=%.1f rss_mb_by_epoch=%s%n"
+                + "bench: method=%s width=%s batch=%d images_per_second=%.1f aug_fraction=%.4f peak_rss_mb=%d",
+                impl, method, iters, allocator, stepImagesPerSecond,
+                rss.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                method, width, batch, imagesPerSecond, augFraction, peakRssMb);
+    }
+
+    /** One run's {@code bench-detail:} and {@code bench:} lines, merged. */
     record Result(String impl, String method, String allocator, int round, double imagesPerSecond,
             double stepImagesPerSecond, double augFraction, long peakRssMb, List<Long> rssMbByEpoch) {
-        static Result parse(String line, int round) {
+        static Result parse(String output, int round) {
             Map<String, String> kv = new HashMap<>();
-            for (String part : line.substring("bench: ".length()).trim().split("\\s+")) {
+            String line = output.lines().filter(l -> l.startsWith("bench")).collect(Collectors.joining(" "));
+            for (String part : line.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq > 0) {
                     kv.put(part.substring(0, eq), part.substring(eq + 1));
@@ -32,7 +48,7 @@ final class BenchSummary {
                         Double.parseDouble(kv.get("step_images_per_second")),
                         Double.parseDouble(kv.get("aug_fraction")), Long.parseLong(kv.get("peak_rss_mb")), rss);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("bench pretrain: cannot read the result line \"" + line + "\"", e);
+                throw new IllegalStateException("bench pretrain: cannot read the result lines \"" + line + "\"", e);
             }
         }
 

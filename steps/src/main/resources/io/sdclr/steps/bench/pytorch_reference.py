@@ -7,9 +7,9 @@ the model, masked convolutions (weight * mask inside autograd) and dual BatchNor
 weight decay on all parameters, warm-up + cosine per iteration, and the global magnitude mask rebuilt at the start
 of every epoch. Views: random resized crop (scale 0.1-1, log-uniform ratio, bicubic), flip, brightness/contrast
 jitter with p 0.8, per sample with torch ops. Augmentation time and forward/backward/update time are measured
-apart. Prints one line in the format of the DJL benchmark:
-  bench: impl=pytorch method=M width=W batch=B iters=I allocator=A images_per_second=... step_images_per_second=...
-         aug_fraction=... peak_rss_mb=... rss_mb_by_epoch=a,b,c
+apart. Ends with the two lines of the DJL benchmark:
+  bench-detail: impl=pytorch method=M iters=I allocator=A step_images_per_second=S rss_mb_by_epoch=a,b,c
+  bench: method=M width=W batch=B images_per_second=R aug_fraction=F peak_rss_mb=P
 Run by the benchmark with Debian's python3-torch (apt-get install python3-torch libopenblas0-openmp).
 """
 import argparse
@@ -222,10 +222,11 @@ def main():
         print(f"[pytorch] epoch {epoch}/{a.epochs} loss {loss_value:.4f} "
               f"{trained / (aug_s + step_s):.0f} img/s", file=sys.stderr)
     allocator = "tuned" if "MALLOC_MMAP_MAX_" in os.environ else "default"
-    print(f"bench: impl=pytorch method={a.method} width={a.width} batch={a.batch} iters={a.epochs * per_epoch} "
-          f"allocator={allocator} images_per_second={trained / (aug_s + step_s):.1f} "
-          f"step_images_per_second={trained / step_s:.1f} aug_fraction={aug_s / (aug_s + step_s):.4f} "
-          f"peak_rss_mb={rss_mb('VmHWM')} rss_mb_by_epoch={','.join(map(str, rss))}")
+    print(f"bench-detail: impl=pytorch method={a.method} iters={a.epochs * per_epoch} allocator={allocator} "
+          f"step_images_per_second={trained / step_s:.1f} rss_mb_by_epoch={','.join(map(str, rss))}")
+    print(f"bench: method={a.method} width={a.width} batch={a.batch} "
+          f"images_per_second={trained / (aug_s + step_s):.1f} aug_fraction={aug_s / (aug_s + step_s):.4f} "
+          f"peak_rss_mb={rss_mb('VmHWM')}")
 
 
 if __name__ == "__main__":

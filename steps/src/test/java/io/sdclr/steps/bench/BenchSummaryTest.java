@@ -8,13 +8,24 @@ import org.junit.jupiter.api.Test;
 class BenchSummaryTest {
     private static BenchSummary.Result line(String impl, String method, String alloc, double ips, double step,
             String rss) {
-        return BenchSummary.Result.parse(String.format(java.util.Locale.ROOT, "bench: impl=%s method=%s width=0.25 "
-                + "batch=256 iters=200 allocator=%s images_per_second=%.1f step_images_per_second=%.1f "
-                + "aug_fraction=0.0125 peak_rss_mb=2100 rss_mb_by_epoch=%s", impl, method, alloc, ips, step, rss), 1);
+        List<Long> epochs = java.util.Arrays.stream(rss.split(",")).map(Long::parseLong).toList();
+        return BenchSummary.Result.parse("[progress]\n" + BenchSummary.lines(impl, method, 0.25, 256, 200, alloc, ips,
+                step, 0.0125, 2100, epochs), 1);
     }
 
     @Test
-    void parsesTheBenchLine() {
+    void linesKeepTheCliContractAndParseBack() {
+        String lines = BenchSummary.lines("djl", "sdclr", 0.25, 256, 200, "tuned", 400, 410, 0.0125, 2100,
+                List.of(1900L, 2000L));
+        assertThat(lines.lines().toList()).containsExactly(
+                "bench-detail: impl=djl method=sdclr iters=200 allocator=tuned step_images_per_second=410.0 "
+                        + "rss_mb_by_epoch=1900,2000",
+                "bench: method=sdclr width=0.25 batch=256 images_per_second=400.0 aug_fraction=0.0125 "
+                        + "peak_rss_mb=2100").inOrder();
+    }
+
+    @Test
+    void parsesTheBenchLines() {
         BenchSummary.Result r = line("djl", "sdclr", "tuned", 400, 410, "1900,2000,1950");
         assertThat(r.impl()).isEqualTo("djl");
         assertThat(r.stepImagesPerSecond()).isEqualTo(410.0);
@@ -42,7 +53,7 @@ class BenchSummaryTest {
     @Test
     void unreadableLineNamesTheLine() {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> BenchSummary.Result.parse("bench: impl=djl method=sdclr", 1));
-        assertThat(e).hasMessageThat().contains("cannot read the result line \"bench: impl=djl method=sdclr\"");
+                () -> BenchSummary.Result.parse("bench: method=sdclr", 1));
+        assertThat(e).hasMessageThat().contains("cannot read the result lines \"bench: method=sdclr\"");
     }
 }
