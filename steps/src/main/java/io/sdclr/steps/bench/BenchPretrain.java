@@ -12,7 +12,10 @@ import io.sdclr.steps.train.PretrainOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,10 +183,11 @@ public final class BenchPretrain implements Benchmark {
         try {
             PretrainOutcome out = PretrainLoop.run(cfg, images, ids, null, dir.resolve("enc.params"),
                     Devices.resolve("auto"), line -> {
+                        System.err.println("[bench] " + line);
                         if (line.contains(" done ")) {
                             rss.add(procStatusMb("VmRSS"));
+                            System.err.println("[bench] " + memory(rss.get(rss.size() - 1)));
                         }
-                        System.err.println("[bench] " + line);
                     });
             return BenchSummary.lines("djl", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
                     currentAllocator(), out.imagesPerSecond(), out.stepImagesPerSecond(), out.augmentFraction(),
@@ -191,6 +195,22 @@ public final class BenchPretrain implements Benchmark {
         } finally {
             ArtifactStore.deleteTree(dir);
         }
+    }
+
+    /** Where resident memory is: the Java heap, NIO direct buffers, and the rest (native: libtorch, malloc). */
+    private static String memory(long rssMb) {
+        long heapUsed = 0;
+        long heapCommitted = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapUsed += pool.getUsage().getUsed();
+                heapCommitted += pool.getUsage().getCommitted();
+            }
+        }
+        long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+        return String.format(Locale.ROOT, "memory: RSS %d MB; Java heap %d MB used of %d MB committed; "
+                + "direct buffers %d MB", rssMb, heapUsed >> 20, heapCommitted >> 20, direct >> 20);
     }
 
     /** This JVM again (same JVM options, classpath and torch threads), running one configuration. */

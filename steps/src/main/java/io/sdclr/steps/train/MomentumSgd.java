@@ -15,14 +15,15 @@ import java.util.Map;
  */
 final class MomentumSgd implements AutoCloseable {
     private final NDManager manager;
-    private final double momentum;
-    private final double weightDecay;
     private final LinkedHashMap<String, NDArray> buffers = new LinkedHashMap<>();
+    /** The constant factors as 0-d arrays made once: {@code NDArray.mul(Number)} makes a direct buffer per call. */
+    private final NDArray momentumScalar;
+    private final NDArray decayScalar;
 
     MomentumSgd(Map<String, NDArray> params, NDManager parent, double momentum, double weightDecay) {
         this.manager = parent.newSubManager();
-        this.momentum = momentum;
-        this.weightDecay = weightDecay;
+        this.momentumScalar = manager.create((float) momentum);
+        this.decayScalar = manager.create((float) weightDecay);
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             buffers.put("momentum." + e.getKey(), manager.zeros(e.getValue().getShape(), e.getValue().getDataType()));
         }
@@ -38,20 +39,24 @@ final class MomentumSgd implements AutoCloseable {
      * Must run with grad mode off (in-place updates of leaves that require grad).
      */
     void step(Map<String, NDArray> params, double lr) {
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray w = e.getValue();
-            NDArray buf = buffers.get("momentum." + e.getKey());
-            // getGradient() wraps .grad in a new array each call, owned by the parameter's manager: close it.
-            try (NDArray g = w.getGradient()) {
-                // .grad is overwritten in place with d (it is zeroed right after), so no temporaries pile up.
-                try (NDArray decay = w.mul((float) weightDecay)) {
-                    g.addi(decay);
+        // One 0-d array per step for the learning rate; the same float32 values as mul(Number), so results are
+        // bit-identical to the per-call scalars this replaced.
+        try (NDArray lrScalar = manager.create((float) lr)) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray w = e.getValue();
+                NDArray buf = buffers.get("momentum." + e.getKey());
+                // getGradient() wraps .grad in a new array each call, owned by the parameter's manager: close it.
+                try (NDArray g = w.getGradient()) {
+                    // .grad is overwritten in place with d (it is zeroed right after), so no temporaries pile up.
+                    try (NDArray decay = w.mul(decayScalar)) {
+                        g.addi(decay);
+                    }
+                    buf.muli(momentumScalar).addi(g);
+                    try (NDArray delta = buf.mul(lrScalar)) {
+                        w.subi(delta);
+                    }
+                    JniUtils.zeroGrad((PtNDArray) w);
                 }
-                buf.muli((float) momentum).addi(g);
-                try (NDArray delta = buf.mul((float) lr)) {
-                    w.subi(delta);
-                }
-                JniUtils.zeroGrad((PtNDArray) w);
             }
         }
     }

@@ -12,27 +12,64 @@ import ai.djl.pytorch.jni.JniUtils;
  * -log(exp(s_pos / t) / (exp(s_pos / t) + sum_neg exp(s_neg / t))). Computed as a log-softmax over each row with
  * the self-similarity removed, which is the same value without overflow.
  */
-final class NtXent {
-    private NtXent() {}
+final class NtXent implements AutoCloseable {
+    private final NDManager owner;
+    private int n = -1;
+    private NDArray self;
+    private NDArray pos;
+
+    /**
+     * A loss whose two constant (2N, 2N) masks are made once per batch size on a child of {@code owner} and reused
+     * every iteration (made per call, they were 2 MB of Java heap and 2 MB of direct buffers per iteration at
+     * batch 256, freed only by the next GC, so resident memory grew through the first epochs).
+     */
+    NtXent(NDManager owner) {
+        this.owner = owner.newSubManager();
+    }
+
+    /** One-off loss; its masks live on a child of the projections' manager and close with it. */
+    static NDArray loss(NDArray z1, NDArray z2, double temperature) {
+        return new NtXent(z1.getManager()).of(z1, z2, temperature);
+    }
 
     /** Scalar loss of projections {@code z1} (view 1) and {@code z2} (view 2), both (N, D). */
-    static NDArray loss(NDArray z1, NDArray z2, double temperature) {
+    NDArray of(NDArray z1, NDArray z2, double temperature) {
         NDManager m = z1.getManager();
-        int n = Math.toIntExact(z1.getShape().get(0));
+        int rows = Math.toIntExact(z1.getShape().get(0));
+        masks(rows);
         NDArray z = JniUtils.normalize((PtNDArray) z1.concat(z2, 0), 2, 1, 1e-12);
         // Scalars as arrays of this manager, never NDArray.div(Number): DJL wraps a Number in a temporary
         // array over a Java direct buffer and closes it right after the op, but autograd saves that operand for
         // backward, so after a GC the backward pass read freed memory (NaN and run-to-run differences, reproduced
-        // with -Xmn8m). Arrays of this manager live until the iteration's manager closes, after backward.
+        // with -Xmn8m). Arrays of this manager live until the iteration's manager closes, after backward; the
+        // masks live in this object until it is closed, after the run.
         NDArray sim = z.matMul(z.transpose()).mul(m.create(1f / (float) temperature));
-        float[] self = new float[4 * n * n];
-        float[] pos = new float[4 * n * n];
-        for (int i = 0; i < 2 * n; i++) {
-            self[i * 2 * n + i] = 1e9f;
-            pos[i * 2 * n + (i + n) % (2 * n)] = 1f;
+        NDArray logp = sim.sub(self).logSoftmax(1);
+        return logp.mul(pos).sum().mul(m.create(-1f / (2f * rows)));
+    }
+
+    private void masks(int rows) {
+        if (rows == n) {
+            return;
         }
-        Shape s = new Shape(2L * n, 2L * n);
-        NDArray logp = sim.sub(m.create(self, s)).logSoftmax(1);
-        return logp.mul(m.create(pos, s)).sum().mul(m.create(-1f / (2f * n)));
+        if (self != null) {
+            self.close();
+            pos.close();
+        }
+        float[] selfValues = new float[4 * rows * rows];
+        float[] posValues = new float[4 * rows * rows];
+        for (int i = 0; i < 2 * rows; i++) {
+            selfValues[i * 2 * rows + i] = 1e9f;
+            posValues[i * 2 * rows + (i + rows) % (2 * rows)] = 1f;
+        }
+        Shape s = new Shape(2L * rows, 2L * rows);
+        self = owner.create(selfValues, s);
+        pos = owner.create(posValues, s);
+        n = rows;
+    }
+
+    @Override
+    public void close() {
+        owner.close();
     }
 }
