@@ -34,6 +34,27 @@ class BenchCommandTest {
         assertThat(r.err()).contains("[bench] bench-detail: impl=djl method=simclr iters=2 allocator=default");
     }
 
+    /**
+     * The PyTorch eager reference (not a product dependency) runs where Debian's python3-torch is installed;
+     * elsewhere, as in CI, this test is skipped and the option must say what to install.
+     */
+    @Test
+    void pytorchReferenceRunsBesideDjlWhereTorchIsInstalled() throws Exception {
+        boolean torch = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, numpy").start().waitFor() == 0;
+        if (!torch) {
+            Cli.Result r = Cli.run("bench", "pretrain", "--reference", "pytorch", "--iters", "4");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains("sudo apt-get install python3-torch libopenblas0-openmp");
+            return;
+        }
+        Cli.Result r = Cli.run("bench", "pretrain", "--method", "sdclr", "--batch", "16", "--iters", "2",
+                "--epochs", "2", "--reference", "pytorch");
+        assertThat(r.exitCode()).isEqualTo(0);
+        assertThat(r.out()).containsMatch("\\| 1 \\| pytorch \\| sdclr \\| tuned \\| \\d+\\.\\d \\|");
+        assertThat(r.out()).containsMatch("DJL / PyTorch forward\\+backward\\+update images/s = \\d+\\.\\d\\d "
+                + "\\(sdclr, tuned\\)");
+    }
+
     @Test
     void badOptionsExitWithCode2() {
         Cli.Result r = Cli.run("bench", "pretrain", "--epoch", "3");
