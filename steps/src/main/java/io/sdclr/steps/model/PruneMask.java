@@ -24,6 +24,8 @@ import java.util.List;
  * @param values one 0/1 array per conv weight, in the order of {@link DualBranchResNet#convWeightNames()}
  */
 public record PruneMask(float threshold, long kept, long total, float[][] values) {
+    /** What {@link DualBranchResNet#rebuildMask} reports: the threshold and how many of how many weights it kept. */
+    public record Summary(float threshold, long kept, long total) {}
 
     /** The mask of {@code net}'s current conv weights at pruning ratio {@code p} in [0, 1). */
     public static PruneMask global(DualBranchResNet net, double p) {

@@ -139,8 +139,7 @@ public final class PretrainLoop {
                 long epochStart = System.nanoTime();
                 if (spec.isSdclr()) {
                     // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py).
-                    PruneMask mask = PruneMask.global(net, cfg.prune());
-                    net.setMask(mask.values());
+                    PruneMask.Summary mask = net.rebuildMask(cfg.prune());
                     progress.accept(String.format(Locale.ROOT,
                             "epoch %d/%d mask rebuilt: kept %d of %d conv weights (%.1f%%), |w| >= %.6g",
                             epoch, cfg.epochs(), mask.kept(), mask.total(), 100.0 * mask.kept() / mask.total(),

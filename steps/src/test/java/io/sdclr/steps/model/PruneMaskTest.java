@@ -63,6 +63,29 @@ class PruneMaskTest {
         }
     }
 
+    /** The on-device rebuild used in training gives exactly the heap reference's masks, and leaks nothing. */
+    @Test
+    void onDeviceRebuildEqualsTheHeapReferenceAndLeavesNoArraysBehind() {
+        try (DualBranchResNet net = DualBranchResNet.create(Specs.tiny("sdclr"), Device.cpu(), 3L)) {
+            for (double p : new double[] {0.9, 0.3, 0.0}) {
+                PruneMask expected = PruneMask.global(net, p);
+                PruneMask.Summary got = net.rebuildMask(p);
+                assertThat(got.threshold()).isEqualTo(expected.threshold());
+                assertThat(got.kept()).isEqualTo(expected.kept());
+                assertThat(got.total()).isEqualTo(expected.total());
+                List<String> names = net.convWeightNames();
+                for (int i = 0; i < names.size(); i++) {
+                    assertThat(net.masks().get(names.get(i)).toFloatArray())
+                            .isEqualTo(expected.values()[i]);
+                }
+            }
+            int arrays = ((ai.djl.ndarray.BaseNDManager) net.manager()).getManagedArrays().size();
+            net.rebuildMask(0.9);
+            net.rebuildMask(0.9);
+            assertThat(((ai.djl.ndarray.BaseNDManager) net.manager()).getManagedArrays().size()).isEqualTo(arrays);
+        }
+    }
+
     private static int zeros(float[] m) {
         int z = 0;
         for (float v : m) {

@@ -6,7 +6,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.types.Shape;
 import io.sdclr.steps.model.DualBranchResNet;
-import io.sdclr.steps.model.PruneMask;
 import io.sdclr.steps.model.Specs;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -28,7 +27,7 @@ class StepMemoryTest {
             }
             int[] counts = new int[4];
             for (int s = 0; s < counts.length; s++) {
-                net.setMask(PruneMask.global(net, 0.5).values()); // as at the start of an epoch
+                net.rebuildMask(0.5); // as at the start of an epoch
                 PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01);
                 counts[s] = ((BaseNDManager) net.manager()).getManagedArrays().size();
             }
@@ -53,7 +52,7 @@ class StepMemoryTest {
                 views.one[i] = r.nextFloat();
                 views.two[i] = r.nextFloat();
             }
-            net.setMask(PruneMask.global(net, 0.5).values());
+            net.rebuildMask(0.5);
             PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01); // first step: masks made once
             long before = directBytes();
             for (int s = 0; s < 20; s++) {
