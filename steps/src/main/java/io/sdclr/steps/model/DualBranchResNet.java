@@ -26,7 +26,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * try (DualBranchResNet net = DualBranchResNet.create(spec, Device.cpu(), 42L)) {
- *     net.setMask(PruneMask.global(net, 0.9).values());
+ *     net.rebuildMask(0.9); // global magnitude mask of the current dense weights
  *     NDArray z = net.project(net.features(x01, Branch.PRUNED, true), Branch.PRUNED, true);
  * }
  * }</pre>
@@ -140,19 +140,19 @@ public final class DualBranchResNet implements AutoCloseable {
      * manager; the previous masks are closed.
      */
     public PruneMask.Summary rebuildMask(double p) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("pruning ratio must be in [0, 1), was " + p);
-        }
+        PruneMask.checkRatio(p);
         NDManager next = manager.newSubManager();
         Map<String, NDArray> m = new LinkedHashMap<>();
         float threshold;
         long kept = 0;
         long total = 0;
         try (NDManager tmp = manager.newSubManager()) {
+            List<NDArray> abs = new ArrayList<>(convWeights.size());
             NDList mags = new NDList();
             for (String name : convWeights) {
                 NDArray a = params.get(name).abs();
                 a.attach(tmp); // results of ops on a parameter belong to the parameter's manager
+                abs.add(a);
                 NDArray flat = a.flatten();
                 flat.attach(tmp);
                 mags.add(flat);
@@ -166,10 +166,9 @@ public final class DualBranchResNet implements AutoCloseable {
             NDArray at = sorted.get(Math.min(k, total - 1));
             at.attach(tmp);
             threshold = at.getFloat();
-            for (String name : convWeights) {
-                NDArray a = params.get(name).abs();
-                a.attach(tmp);
-                NDArray keep = a.gte(at);
+            for (int i = 0; i < convWeights.size(); i++) {
+                String name = convWeights.get(i);
+                NDArray keep = abs.get(i).gte(at);
                 keep.attach(tmp);
                 NDArray mask = keep.toType(DataType.FLOAT32, false);
                 mask.attach(next);

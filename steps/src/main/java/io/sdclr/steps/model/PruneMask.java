@@ -11,12 +11,12 @@ import java.util.List;
  *
  * <pre>{@code
  * PruneMask mask = PruneMask.global(net, 0.9); // from the current dense weights
- * net.setMask(mask.values());
+ * net.setMask(mask.values());                   // or set hand-made masks
  * }</pre>
  *
- * <p>The threshold is found on the Java heap (the weights are copied once): DJL has no kthvalue, and a device
- * sort would need every intermediate re-attached to a temporary manager. A sort of the ResNet-18 weights
- * (11M floats at width 1) takes about a second per epoch.
+ * <p>This is the plain-Java reference, computed on the Java heap (the weights are copied out, sorted, and the
+ * masks copied back). Training uses {@link DualBranchResNet#rebuildMask}, which computes the same masks on the
+ * weights' device without the per-epoch garbage; {@code PruneMaskTest} checks that the two agree exactly.
  *
  * @param threshold the magnitude at or above which a weight is kept
  * @param kept number of weights kept
@@ -26,6 +26,13 @@ import java.util.List;
 public record PruneMask(float threshold, long kept, long total, float[][] values) {
     /** What {@link DualBranchResNet#rebuildMask} reports: the threshold and how many of how many weights it kept. */
     public record Summary(float threshold, long kept, long total) {}
+
+    /** Rejects a pruning ratio outside [0, 1), which no mask can realise. */
+    static void checkRatio(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("pruning ratio must be in [0, 1), was " + p);
+        }
+    }
 
     /** The mask of {@code net}'s current conv weights at pruning ratio {@code p} in [0, 1). */
     public static PruneMask global(DualBranchResNet net, double p) {
@@ -40,9 +47,7 @@ public record PruneMask(float threshold, long kept, long total, float[][] values
 
     /** The mask of the given weight arrays (treated as one vector) at pruning ratio {@code p}. */
     public static PruneMask of(float[][] weights, double p) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("pruning ratio must be in [0, 1), was " + p);
-        }
+        checkRatio(p);
         int n = 0;
         for (float[] w : weights) {
             n += w.length;
