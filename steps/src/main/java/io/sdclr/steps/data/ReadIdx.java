@@ -119,12 +119,34 @@ public final class ReadIdx extends Step<ReadIdx.Params, Image> {
     public PCollection<Image> expand(StepInput in) {
         Path dir = Path.of(params.dir());
         List<String> chunks = new ArrayList<>();
+        checkSameGeometry(resolve(dir, FILES[0]), resolve(dir, FILES[2]));
         addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), params.trainLimit());
         addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), params.testLimit());
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
                 .apply("decode", ParDo.of(new DecodeChunk(params.numClasses())));
+    }
+
+    /** Training and test images must have the same size and channels: one encoder embeds both. */
+    static void checkSameGeometry(Path trainImages, Path testImages) {
+        int[] train = IdxFile.readHeader(trainImages).dims();
+        int[] test = IdxFile.readHeader(testImages).dims();
+        int[] a = java.util.Arrays.copyOfRange(train, 1, train.length);
+        int[] b = java.util.Arrays.copyOfRange(test, 1, test.length);
+        if (!java.util.Arrays.equals(a, b)) {
+            throw new InvalidInputException(
+                    "image size mismatch: %s holds %s images but %s holds %s images; expected the same size",
+                    trainImages, geometry(a), testImages, geometry(b));
+        }
+    }
+
+    private static String geometry(int[] dims) {
+        StringBuilder b = new StringBuilder();
+        for (int d : dims) {
+            b.append(b.length() == 0 ? "" : "x").append(d);
+        }
+        return b.toString();
     }
 
     private static void addChunks(List<String> chunks, String source, Path images, Path labels, int limit) {

@@ -56,6 +56,21 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
     /** The evaluation itself, serializable so it runs inside the DoFn. */
     abstract SerializableFunction<FeatureSets, Outcome> evaluation();
 
+    /**
+     * Every result this step emits, by evaluation name ({@code linear}, {@code fewshot}, {@code knn}, ...). One
+     * result under the step's own evaluation name unless a step computes several in one pass (kNN at several k).
+     */
+    SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations() {
+        SerializableFunction<FeatureSets, Outcome> single = evaluation();
+        String name = evaluationName(kind());
+        return sets -> Map.of(name, single.apply(sets));
+    }
+
+    /** The results.json name of a step kind's evaluation: the linear probe's kind is {@code probe}. */
+    static String evaluationName(String kind) {
+        return kind.equals("probe") ? "linear" : kind;
+    }
+
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(features, subset);
@@ -71,23 +86,21 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
         // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
         return in.get(features)
                 .apply("gather", Gather.all())
-                .apply("evaluate", ParDo.of(new Evaluate(kind(), params().method(), params().split(),
-                        evaluation(), in.context().inputDir(subset))));
+                .apply("evaluate", ParDo.of(new Evaluate(params().method(), params().split(),
+                        evaluations(), in.context().inputDir(subset))));
     }
 
     /** Runs the evaluation over all features of one encoder. */
     static final class Evaluate extends DoFn<Iterable<Feature>, ProbeResult> {
         private static final long serialVersionUID = 1L;
-        private final String kind;
         private final String method;
         private final int split;
-        private final SerializableFunction<FeatureSets, Outcome> evaluation;
+        private final SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation;
         private final String subsetDir;
         private transient LongTailSplit splitRecord;
 
-        Evaluate(String kind, String method, int split, SerializableFunction<FeatureSets, Outcome> evaluation,
+        Evaluate(String method, int split, SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation,
                 String subsetDir) {
-            this.kind = kind;
             this.method = method;
             this.split = split;
             this.evaluation = evaluation;
@@ -103,21 +116,23 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
         public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out) {
             LongTailSplit s = splitRecord;
             FeatureSets sets = FeatureSets.of(all, s);
-            Outcome o = evaluation.apply(sets);
-            List<Double> acc = new ArrayList<>();
-            for (double a : o.perClassAccuracy()) {
-                acc.add(a);
+            for (Map.Entry<String, Outcome> e : new java.util.TreeMap<>(evaluation.apply(sets)).entrySet()) {
+                Outcome o = e.getValue();
+                List<Double> acc = new ArrayList<>();
+                for (double a : o.perClassAccuracy()) {
+                    acc.add(a);
+                }
+                out.output(ProbeResult.newBuilder()
+                        .setMethod(method)
+                        .setEvaluation(e.getKey())
+                        .setSplit(split)
+                        .setPerClassAccuracy(acc)
+                        .setClassCounts(s.getClassCounts())
+                        .setSelectedEpoch(o.selectedEpoch())
+                        .setValidationAccuracy(o.validationAccuracy())
+                        .setDetails(o.details())
+                        .build());
             }
-            out.output(ProbeResult.newBuilder()
-                    .setMethod(method)
-                    .setEvaluation(kind.equals("probe") ? "linear" : kind)
-                    .setSplit(split)
-                    .setPerClassAccuracy(acc)
-                    .setClassCounts(s.getClassCounts())
-                    .setSelectedEpoch(o.selectedEpoch())
-                    .setValidationAccuracy(o.validationAccuracy())
-                    .setDetails(o.details())
-                    .build());
         }
     }
 }

@@ -36,10 +36,39 @@ public final class KnnClassifier {
         return Accuracy.perClass(test.y(), predict(train, test, numClasses, k, temperature), numClasses, "kNN test set");
     }
 
+    /**
+     * Per-class test accuracy for several {@code ks} from one neighbour search: {@code result[i]} is for
+     * {@code ks[i]}, identical to {@link #perClassAccuracy} with that k alone (the top-k of a row are the first k
+     * of its top-max(ks), in the same rank order).
+     */
+    public static double[][] perClassAccuracy(
+            LabeledFeatures train, LabeledFeatures test, int numClasses, int[] ks, double temperature) {
+        int[][] pred = predict(train, test, numClasses, ks, temperature);
+        double[][] out = new double[ks.length][];
+        for (int i = 0; i < ks.length; i++) {
+            out[i] = Accuracy.perClass(test.y(), pred[i], numClasses, "kNN test set");
+        }
+        return out;
+    }
+
     /** Predicted class per test row. */
     public static int[] predict(LabeledFeatures train, LabeledFeatures test, int numClasses, int k, double temperature) {
-        if (k <= 0 || k > train.size()) {
-            throw new IllegalArgumentException("k must be in 1.." + train.size() + " (train rows), was " + k);
+        return predict(train, test, numClasses, new int[] {k}, temperature)[0];
+    }
+
+    /** Predicted class per test row for each of {@code ks}: {@code result[i][row]}. */
+    public static int[][] predict(
+            LabeledFeatures train, LabeledFeatures test, int numClasses, int[] ks, double temperature) {
+        if (ks.length == 0) {
+            throw new IllegalArgumentException("at least one k is needed");
+        }
+        int k = 0;
+        for (int ki : ks) {
+            if (ki <= 0 || ki > train.size()) {
+                throw new IllegalArgumentException(
+                        "k must be in 1.." + train.size() + " (train rows), was " + ki);
+            }
+            k = Math.max(k, ki);
         }
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, was " + temperature);
@@ -54,12 +83,13 @@ public final class KnnClassifier {
         float[][][] tiles = transposedTiles(normalised(train.x()), train.dim());
         int trainRows = train.size();
         int[] trainY = train.y();
-        int[] pred = new int[te.length];
+        int[][] pred = new int[ks.length][te.length];
         int blocks = (te.length + BLOCK - 1) / BLOCK;
+        int kMax = k;
         IntStream.range(0, blocks).parallel().forEach(blk -> {
             int from = blk * BLOCK;
             int to = Math.min(te.length, from + BLOCK);
-            classifyBlock(tiles, trainRows, trainY, te, from, to, numClasses, k, temperature, pred);
+            classifyBlock(tiles, trainRows, trainY, te, from, to, numClasses, kMax, ks, temperature, pred);
         });
         return pred;
     }
@@ -83,7 +113,7 @@ public final class KnnClassifier {
 
     private static void classifyBlock(
             float[][][] tiles, int trainRows, int[] trainY, float[][] te, int from, int to, int numClasses, int k,
-            double temperature, int[] pred) {
+            int[] ks, double temperature, int[][] pred) {
         int m = to - from;
         // Per test row: a min-heap of the k best (sim, index) so far; root = worst kept neighbour.
         float[][] heapSim = new float[m][k];
@@ -119,17 +149,21 @@ public final class KnnClassifier {
         double[] votes = new double[numClasses];
         for (int t = 0; t < m; t++) {
             int[] rank = sortedByRank(heapSim[t], heapIdx[t], size[t]);
-            java.util.Arrays.fill(votes, 0);
-            for (int r : rank) {
-                votes[trainY[heapIdx[t][r]]] += Math.exp(heapSim[t][r] / temperature);
-            }
-            int arg = 0;
-            for (int c = 1; c < numClasses; c++) {
-                if (votes[c] > votes[arg]) {
-                    arg = c;
+            for (int q = 0; q < ks.length; q++) {
+                java.util.Arrays.fill(votes, 0);
+                // The ks[q] best neighbours, summed in rank order: the same sum as a search for ks[q] alone.
+                for (int n = 0; n < Math.min(ks[q], rank.length); n++) {
+                    int r = rank[n];
+                    votes[trainY[heapIdx[t][r]]] += Math.exp(heapSim[t][r] / temperature);
                 }
+                int arg = 0;
+                for (int c = 1; c < numClasses; c++) {
+                    if (votes[c] > votes[arg]) {
+                        arg = c;
+                    }
+                }
+                pred[q][from + t] = arg;
             }
-            pred[from + t] = arg;
         }
     }
 

@@ -70,6 +70,13 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
                 decaysFor(epochs), p.seed()));
     }
 
+    /** Mini-batch size (128 for CIFAR in the official code, 512 for ImageNet-100). */
+    public S batch(int batch) {
+        Params p = params;
+        return with(new Params(p.method(), p.split(), p.epochs(), p.lr(), p.momentum(), p.weightDecay(), batch,
+                p.decayEpochs(), p.seed()));
+    }
+
     public S seed(long seed) {
         Params p = params;
         return with(new Params(p.method(), p.split(), p.epochs(), p.lr(), p.momentum(), p.weightDecay(), p.batch(),

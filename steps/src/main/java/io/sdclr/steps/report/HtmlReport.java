@@ -42,7 +42,7 @@ final class HtmlReport {
 
         for (String evaluation : model.evaluations) {
             Map<String, ReportModel.Cell> column = model.column(evaluation);
-            h.append("<h2>").append(Format.html(Format.evaluationName(evaluation))).append("</h2>\n");
+            h.append("<h2>").append(Format.html(model.label(evaluation))).append("</h2>\n");
             h.append("<table>\n<tr><th>Method</th><th>Many</th><th>Medium</th><th>Few</th><th>Std</th><th>All</th>"
                     + "<th>Splits</th></tr>\n");
             for (Map.Entry<String, ReportModel.Cell> e : column.entrySet()) {
@@ -118,7 +118,7 @@ final class HtmlReport {
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
         String[] groups = {"Many", "Medium", "Few", "All"};
         List<String> methods = new ArrayList<>(column.keySet());
-        openSvg(h, Format.evaluationName(evaluation) + ": accuracy by group");
+        openSvg(h, model.label(evaluation) + ": accuracy by group");
         yAxis(h, LEFT, TOP, PLOT_W, PLOT_H, "accuracy (%)");
         double groupW = PLOT_W / groups.length;
         double barW = groupW * 0.8 / Math.max(1, methods.size());
@@ -164,7 +164,7 @@ final class HtmlReport {
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
         int c = model.numClasses;
         double step = PLOT_W / c;
-        openSvg(h, Format.evaluationName(evaluation) + ": per-class accuracy, head to tail");
+        openSvg(h, model.label(evaluation) + ": per-class accuracy, head to tail");
         // D_i count at each rank, averaged over splits, scaled to the plot height.
         double[] counts = new double[c];
         for (SplitCounts s : model.splits) {

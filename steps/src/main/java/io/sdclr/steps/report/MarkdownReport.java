@@ -20,7 +20,7 @@ final class MarkdownReport {
                 .append(in.grouping().describe())
                 .append(".\n");
         for (String evaluation : model.evaluations) {
-            md.append("\n## ").append(Format.evaluationName(evaluation)).append("\n\n");
+            md.append("\n## ").append(model.label(evaluation)).append("\n\n");
             md.append("| Method | Many | Medium | Few | Std | All |\n");
             md.append("|---|---:|---:|---:|---:|---:|\n");
             StringBuilder notes = new StringBuilder();

@@ -19,7 +19,7 @@ final class ReportModel {
     record Cell(List<EvaluationResult> perSplit, List<GroupScores> scores, GroupSummary summary) {}
 
     private static final List<String> METHOD_ORDER = List.of("simclr", "sdclr");
-    private static final List<String> EVALUATION_ORDER = List.of("linear", "fewshot", "knn");
+    private static final List<String> EVALUATION_ORDER = List.of("linear", "fewshot", "knn", "knn20");
 
     final ReportInput input;
     final int numClasses;
@@ -102,6 +102,18 @@ final class ReportModel {
         }
         names.stream().filter(n -> !known.contains(n)).sorted().forEach(out::add);
         return List.copyOf(out);
+    }
+
+    /**
+     * Display name of an evaluation. The first k of a kNN evaluation is reported as {@code knn}; its k comes from the
+     * workflow's {@code knn.k} parameter when the report lists it.
+     */
+    String label(String evaluation) {
+        Object ks = input.params().get("knn.k");
+        if (evaluation.equals("knn") && ks != null) {
+            return "kNN, k = " + ks.toString().split(",")[0].strip();
+        }
+        return Format.evaluationName(evaluation);
     }
 
     /** Cells of one evaluation, by method in display order. */

@@ -5,6 +5,7 @@ import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.steps.eval.Grouping;
 import io.sdclr.steps.avro.ProbeResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
     private static final long serialVersionUID = 1L;
 
     /** What the report says about the run besides the results. */
-    public record Params(String workflow, String dataset, TreeMap<String, Object> params)
+    public record Params(String workflow, String dataset, TreeMap<String, Object> params, Grouping grouping)
             implements java.io.Serializable {}
 
     private final List<Artifact<ProbeResult>> results;
@@ -47,12 +48,18 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
     }
 
     public static WriteReport of(List<Artifact<ProbeResult>> results) {
-        return new WriteReport(results, new Params("", "", new TreeMap<>()));
+        return new WriteReport(results, new Params("", "", new TreeMap<>(), Grouping.thirds()));
     }
 
     /** Names the workflow and dataset and lists the parameters in the report. */
     public WriteReport describing(String workflow, String dataset, Map<String, Object> workflowParams) {
-        return new WriteReport(results, new Params(workflow, dataset, new TreeMap<>(workflowParams)));
+        return new WriteReport(results, new Params(workflow, dataset, new TreeMap<>(workflowParams),
+                params.grouping()));
+    }
+
+    /** The Many / Medium / Few rule: {@link Grouping#thirds()} (default; CIFAR) or thresholds (ImageNet). */
+    public WriteReport groupedBy(Grouping grouping) {
+        return new WriteReport(results, new Params(params.workflow(), params.dataset(), params.params(), grouping));
     }
 
     @Override
@@ -108,8 +115,9 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
                 results.add(new EvaluationResult(r.getMethod(), r.getEvaluation(), r.getSplit(),
                         r.getPerClassAccuracy().stream().mapToDouble(Double::doubleValue).toArray()));
             }
-            ReportInput input = ReportInput.of(params.workflow(), params.dataset(),
-                    new LinkedHashMap<>(params.params()), new ArrayList<>(splits.values()), results);
+            ReportInput input = new ReportInput(params.workflow(), params.dataset(),
+                    new LinkedHashMap<>(params.params()), params.grouping(), new ArrayList<>(splits.values()),
+                    results);
             for (Map.Entry<String, byte[]> f : ReportRenderer.render(input).entrySet()) {
                 out.output(OutputFile.newBuilder().setPath(f.getKey()).setContent(ByteBuffer.wrap(f.getValue()))
                         .build());

@@ -106,6 +106,7 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
         private double weightDecay = 1e-4;
         private long seed = 1;
         private int checkpointEvery = 1;
+        private String arch = "resnet18";
         private int channels = 1;
         private int imageSize = 28;
         private List<Double> mean = List.of(0.2860);
@@ -113,6 +114,12 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
 
         private Builder(String method) {
             this.method = method;
+        }
+
+        /** Backbone: {@code resnet18} (CIFAR variant, default) or {@code resnet50} (ImageNet variant). */
+        public Builder arch(String a) {
+            this.arch = a;
+            return this;
         }
 
         public Builder width(double w) {
@@ -176,7 +183,7 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
 
         /** Trains on D_i of split {@code split} of {@code subset}, taking pixels from {@code images}. */
         public Pretrain on(Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
-            return new Pretrain(images, subset, new Params(method, split, "resnet18", width, channels, imageSize,
+            return new Pretrain(images, subset, new Params(method, split, arch, width, channels, imageSize,
                     mean, std, epochs, batch, lr, temperature, prune, warmupEpochs, weightDecay, seed),
                     checkpointEvery);
         }

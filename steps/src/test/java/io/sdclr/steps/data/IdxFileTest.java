@@ -193,4 +193,15 @@ class IdxFileTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readHeader(nowhere));
         assertThat(e).hasMessageThat().contains("no such file");
     }
+
+    @Test
+    void trainAndTestImagesOfDifferentSizeAreRejectedNamingBothFiles() throws IOException {
+        Path train = write("train-images", idx(new int[] {2, 28, 28}, pattern(2 * 28 * 28)), false);
+        Path test = write("test-images", idx(new int[] {1, 32, 32}, pattern(32 * 32)), true);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ReadIdx.checkSameGeometry(train, test));
+        assertThat(e).hasMessageThat().isEqualTo("image size mismatch: " + train + " holds 28x28 images but " + test
+                + " holds 32x32 images; expected the same size");
+        ReadIdx.checkSameGeometry(train, write("same", idx(new int[] {1, 28, 28}, pattern(28 * 28)), false));
+    }
 }

@@ -58,4 +58,66 @@ class KnnClassifierTest {
                 .average().orElseThrow();
         assertThat(mean).isGreaterThan(50.0);
     }
+
+    /** Several k from one search equal a brute-force search per k (sort all train rows, vote with the top k). */
+    @Test
+    void severalKFromOneSearchMatchBruteForcePerK() {
+        LabeledFeatures train = LinearProbeTest.clusters(40, 4, 6, 3.0, 5); // wide clusters: k changes answers
+        LabeledFeatures test = LinearProbeTest.clusters(30, 4, 6, 3.0, 6);
+        int[] ks = {150, 1, 7, 40};
+        int[][] pred = KnnClassifier.predict(train, test, 4, ks, 0.07);
+        boolean kMatters = false;
+        for (int q = 0; q < ks.length; q++) {
+            for (int i = 0; i < test.size(); i++) {
+                assertThat(pred[q][i]).isEqualTo(bruteForce(train, test.x()[i], 4, ks[q], 0.07));
+                kMatters |= pred[q][i] != pred[0][i];
+            }
+        }
+        assertThat(kMatters).isTrue();
+        double[][] acc = KnnClassifier.perClassAccuracy(train, test, 4, ks, 0.07);
+        for (int q = 0; q < ks.length; q++) {
+            assertThat(acc[q]).isEqualTo(KnnClassifier.perClassAccuracy(train, test, 4, ks[q], 0.07));
+        }
+    }
+
+    private static int bruteForce(LabeledFeatures train, float[] query, int numClasses, int k, double t) {
+        float[] q = unit(query);
+        int n = train.size();
+        float[] sim = new float[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            float[] x = unit(train.x()[i]);
+            float s = 0;
+            for (int j = 0; j < q.length; j++) {
+                s += q[j] * x[j];
+            }
+            sim[i] = s;
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> sim[a] != sim[b] ? Float.compare(sim[b], sim[a]) : Integer.compare(a, b));
+        double[] votes = new double[numClasses];
+        for (int r = 0; r < k; r++) {
+            votes[train.y()[order[r]]] += Math.exp(sim[order[r]] / t);
+        }
+        int arg = 0;
+        for (int c = 1; c < numClasses; c++) {
+            if (votes[c] > votes[arg]) {
+                arg = c;
+            }
+        }
+        return arg;
+    }
+
+    private static float[] unit(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
+        }
+        float inv = norm > 0 ? (float) (1.0 / Math.sqrt(norm)) : 0f;
+        float[] out = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = v[j] * inv;
+        }
+        return out;
+    }
 }
