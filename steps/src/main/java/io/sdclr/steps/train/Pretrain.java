@@ -52,6 +52,9 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
             if (!method.equals("simclr") && !method.equals("sdclr")) {
                 throw new InvalidInputException("pretrain.method=%s: expected simclr or sdclr", method);
             }
+            if (!arch.equals("resnet18") && !arch.equals("resnet50")) {
+                throw new InvalidInputException("pretrain.arch=%s: expected resnet18 or resnet50", arch);
+            }
             mean = List.copyOf(mean);
             std = List.copyOf(std);
         }
@@ -96,6 +99,7 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
     /** Collects inputs and parameters; {@link #on} makes the step. */
     public static final class Builder {
         private final String method;
+        private String arch = "resnet18";
         private double width = 0.25;
         private int epochs = 5;
         private int batch = 256;
@@ -113,6 +117,12 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
 
         private Builder(String method) {
             this.method = method;
+        }
+
+        /** Backbone: "resnet18" (CIFAR ResNet-18, the default) or "resnet50" (ImageNet ResNet-50), see EncoderSpec. */
+        public Builder arch(String a) {
+            this.arch = a;
+            return this;
         }
 
         public Builder width(double w) {
@@ -176,7 +186,7 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
 
         /** Trains on D_i of split {@code split} of {@code subset}, taking pixels from {@code images}. */
         public Pretrain on(Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
-            return new Pretrain(images, subset, new Params(method, split, "resnet18", width, channels, imageSize,
+            return new Pretrain(images, subset, new Params(method, split, arch, width, channels, imageSize,
                     mean, std, epochs, batch, lr, temperature, prune, warmupEpochs, weightDecay, seed),
                     checkpointEvery);
         }
