@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * CIFAR ResNet-18 with masked convolutions and dual BatchNorm, plus the SimCLR/SDCLR projection head
- * (SDCLR, models/resnet_prune_multibn.py). Written as plain functions over named tensors rather than DJL
- * {@code Block}s: the branch (dense or pruned) is an argument of every call, so there is no block state to
- * forget and two threads can each run their own network; parameters are created from a seeded
+ * CIFAR ResNet-18 or ImageNet ResNet-50 (the {@link ResNetLayout} of the spec's {@code arch}) with masked
+ * convolutions and dual BatchNorm, plus the SimCLR/SDCLR projection head sized to the feature dimension
+ * (SDCLR, models/resnet_prune_multibn.py). Every conv (stem, block convs, 1x1 shortcut convs) is masked on the
+ * pruned branch and is part of the one global magnitude mask. Written as plain functions over named tensors
+ * rather than DJL {@code Block}s: the branch (dense or pruned) is an argument of every call, so there is no
+ * block state to forget and two threads can each run their own network; parameters are created from a seeded
  * {@link Random}, not the engine's shared one.
  *
  * <pre>{@code
@@ -40,6 +42,7 @@ public final class DualBranchResNet implements AutoCloseable {
     static final double BN_EPS = 1e-5;
 
     private final EncoderSpec spec;
+    private final ResNetLayout layout;
     private final NDManager manager;
     private final int bnSets;
     private final LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
@@ -52,6 +55,7 @@ public final class DualBranchResNet implements AutoCloseable {
 
     private DualBranchResNet(EncoderSpec spec, Device device, Random rng) {
         this.spec = spec;
+        this.layout = ResNetLayout.of(spec);
         this.manager = NDManager.newBaseManager(device);
         this.manager.setName("sdclr-net");
         // SimCLR never runs a pruned branch, so it has the single BN set of models/resnet.py.
@@ -202,15 +206,13 @@ public final class DualBranchResNet implements AutoCloseable {
         NDArray meanArr = m.create(mean, new Shape(1, mean.length, 1, 1));
         NDArray stdArr = m.create(std, new Shape(1, std.length, 1, 1));
         NDArray x = x01.sub(meanArr).div(stdArr);
-        x = Activation.relu(bn(conv(x, "stem.conv", 1, 1, branch), "stem.bn", branch, training));
-        int in = spec.stageWidth(0);
-        for (int s = 0; s < 4; s++) {
-            int out = spec.stageWidth(s);
-            for (int b = 0; b < 2; b++) {
-                int stride = (s > 0 && b == 0) ? 2 : 1;
-                x = basicBlock(x, "layer" + (s + 1) + "." + b, stride, in != out || stride != 1, branch, training);
-                in = out;
-            }
+        x = Activation.relu(convBn(x, layout.stem(), branch, training));
+        if (layout.maxPool()) {
+            // nn.MaxPool2d(kernel_size=3, stride=2, padding=1) after the ImageNet stem.
+            x = JniUtils.maxPool((PtNDArray) x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        }
+        for (ResNetLayout.Block block : layout.blocks()) {
+            x = residual(x, block, branch, training);
         }
         long n = x.getShape().get(0);
         long c = x.getShape().get(1);
@@ -234,11 +236,25 @@ public final class DualBranchResNet implements AutoCloseable {
         }
     }
 
-    private NDArray basicBlock(NDArray x, String p, int stride, boolean downsample, Branch br, boolean training) {
-        NDArray out = Activation.relu(bn(conv(x, p + ".conv1", stride, 1, br), p + ".bn1", br, training));
-        out = bn(conv(out, p + ".conv2", 1, 1, br), p + ".bn2", br, training);
-        NDArray identity = downsample ? bn(conv(x, p + ".down.conv", stride, 0, br), p + ".down.bn", br, training) : x;
+    /**
+     * A BasicBlock (conv-BN-ReLU-conv-BN) or Bottleneck (conv-BN-ReLU-conv-BN-ReLU-conv-BN), plus the identity or
+     * projection shortcut, then ReLU (models/resnet_prune_multibn.py BasicBlock.forward, Bottleneck.forward).
+     */
+    private NDArray residual(NDArray x, ResNetLayout.Block block, Branch br, boolean training) {
+        List<ResNetLayout.Unit> body = block.body();
+        NDArray out = x;
+        for (int i = 0; i < body.size(); i++) {
+            out = convBn(out, body.get(i), br, training);
+            if (i < body.size() - 1) {
+                out = Activation.relu(out);
+            }
+        }
+        NDArray identity = block.down() != null ? convBn(x, block.down(), br, training) : x;
         return Activation.relu(out.add(identity));
+    }
+
+    private NDArray convBn(NDArray x, ResNetLayout.Unit u, Branch br, boolean training) {
+        return bn(conv(x, u.conv(), u.stride(), u.pad(), br), u.bn(), br, training);
     }
 
     private NDArray conv(NDArray x, String name, int stride, int pad, Branch branch) {
@@ -272,25 +288,12 @@ public final class DualBranchResNet implements AutoCloseable {
     // ---- construction, in a fixed order so that the seed alone decides every value ----
 
     private void build(Random rng) {
-        int c0 = spec.stageWidth(0);
-        addConv(rng, "stem.conv", c0, spec.channels(), 3);
-        addBn("stem.bn", c0);
-        int in = c0;
-        for (int s = 0; s < 4; s++) {
-            int out = spec.stageWidth(s);
-            for (int b = 0; b < 2; b++) {
-                int stride = (s > 0 && b == 0) ? 2 : 1;
-                String p = "layer" + (s + 1) + "." + b;
-                addConv(rng, p + ".conv1", out, in, 3);
-                addBn(p + ".bn1", out);
-                addConv(rng, p + ".conv2", out, out, 3);
-                addBn(p + ".bn2", out);
-                if (in != out || stride != 1) {
-                    addConv(rng, p + ".down.conv", out, in, 1);
-                    addBn(p + ".down.bn", out);
-                }
-                in = out;
-            }
+        // Stem, then per block its convs in order and its shortcut, each conv followed by its BN: for ResNet-18
+        // exactly the order (and so the random draws) this network has always had, which the recorded digests
+        // depend on. No zero-init of the last BN of a block (zero_init_residual=False in the official models).
+        for (ResNetLayout.Unit u : layout.units()) {
+            addConv(rng, u.conv(), u.out(), u.in(), u.kernel());
+            addBn(u.bn(), u.out());
         }
         int f = spec.featureDim();
         int proj = EncoderSpec.PROJECTION_DIM;

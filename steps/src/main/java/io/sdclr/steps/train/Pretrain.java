@@ -52,6 +52,9 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
             if (!method.equals("simclr") && !method.equals("sdclr")) {
                 throw new InvalidInputException("pretrain.method=%s: expected simclr or sdclr", method);
             }
+            if (!arch.equals("resnet18") && !arch.equals("resnet50")) {
+                throw new InvalidInputException("pretrain.arch=%s: expected resnet18 or resnet50", arch);
+            }
             mean = List.copyOf(mean);
             std = List.copyOf(std);
         }
@@ -96,6 +99,7 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
     /** Collects inputs and parameters; {@link #on} makes the step. */
     public static final class Builder {
         private final String method;
+        private String arch = "resnet18";
         private double width = 0.25;
         private int epochs = 5;
         private int batch = 256;
@@ -106,7 +110,6 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
         private double weightDecay = 1e-4;
         private long seed = 1;
         private int checkpointEvery = 1;
-        private String arch = "resnet18";
         private int channels = 1;
         private int imageSize = 28;
         private List<Double> mean = List.of(0.2860);

@@ -8,6 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +139,67 @@ class DualBranchResNetTest {
             assertThat(c.bnSets()).isEqualTo(1);
             // 17 convs of the backbone + 3 downsample convs, all prunable.
             assertThat(a.convWeightNames()).hasSize(20);
+        }
+    }
+
+    /** SHA-256 over name, shape and float bits of each tensor, in map order (so order changes the digest too). */
+    static String digest(Map<String, NDArray> tensors) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update(e.getValue().getShape().toString().getBytes(StandardCharsets.UTF_8));
+            for (float v : e.getValue().toFloatArray()) {
+                md.update(ByteBuffer.allocate(4).putInt(Float.floatToRawIntBits(v)).array());
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * ResNet-18's parameters, their names and creation order, and its outputs are pinned to what this code gave
+     * before ResNet-50 was added (recorded on commit a96d2c5): the smoke workflow's encoder digest depends on them.
+     * The parameter digests are exact (java.util.Random and float casts only); the outputs run through oneDNN and
+     * are compared to 1e-5.
+     */
+    @Test
+    void resnet18KeepsItsRecordedParametersAndOutputs() throws Exception {
+        EncoderSpec sdclr = new EncoderSpec("sdclr", "resnet18", 0.25, 3, 32, List.of(0.4, 0.5, 0.6),
+                List.of(0.2, 0.25, 0.3));
+        EncoderSpec simclr = new EncoderSpec("simclr", "resnet18", 0.25, 3, 32, List.of(0.4, 0.5, 0.6),
+                List.of(0.2, 0.25, 0.3));
+        Random r = new Random(3);
+        float[] x = new float[2 * 3 * 32 * 32];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        try (DualBranchResNet a = DualBranchResNet.create(sdclr, Device.cpu(), 42L);
+                DualBranchResNet b = DualBranchResNet.create(simclr, Device.cpu(), 42L)) {
+            assertThat(digest(a.parameters()))
+                    .isEqualTo("35ae412325a0399422f9cc976ac32f30708082e5035bdf4ba60f34f5f1a1c918");
+            assertThat(digest(a.buffers()))
+                    .isEqualTo("1f706bb2dd4ffd62e54aad230dda0087c731681ed889096e04ec778ffd16b2c0");
+            assertThat(digest(b.parameters()))
+                    .isEqualTo("20235425ccc7672d113391fe75e898401f86747f175395efdc89532497cca523");
+            assertThat(digest(b.buffers()))
+                    .isEqualTo("41ec0472d4ba6876f736873b1a268b8201eb101bfa0c66e425125a2aa9be36ef");
+            PruneMask.Summary mask = a.rebuildMask(0.9);
+            assertThat(mask).isEqualTo(new PruneMask.Summary(0.08099168f, 69777, 697776));
+            boolean grad = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try (NDManager m = a.manager().newSubManager()) {
+                NDArray in = m.create(x, new Shape(2, 3, 32, 32));
+                float[] f = a.features(in, Branch.DENSE, false).toFloatArray();
+                assertThat(f.length).isEqualTo(2 * 128);
+                assertThat(f[1]).isWithin(1e-5f).of(0.02961639f);
+                assertThat(f[2]).isWithin(1e-5f).of(5.6098433f);
+                assertThat(f[3]).isWithin(1e-5f).of(1.7360464f);
+                float[] p = a.features(in, Branch.PRUNED, true).toFloatArray();
+                assertThat(p[0]).isWithin(1e-5f).of(0.8288008f);
+                assertThat(p[1]).isWithin(1e-5f).of(0.49562436f);
+                assertThat(p[200]).isWithin(1e-5f).of(0.84834766f);
+            } finally {
+                JniUtils.setGradMode(grad);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.steps.features.FrozenEncoder;
 import ai.djl.ndarray.NDArray;
 import io.sdclr.steps.model.DualBranchResNet;
 import io.sdclr.steps.model.EncoderSpec;
@@ -171,5 +172,32 @@ class PretrainLoopTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new EncoderSpec(
                 "byol", "resnet18", 0.25, 1, 8, List.of(0.5), List.of(0.25)));
         assertThat(e).hasMessageThat().contains("\"byol\"");
+    }
+
+    @Test
+    void resnet50FlowsThroughPretrainingAndFeatureExtraction() {
+        EncoderSpec spec = new EncoderSpec("sdclr", "resnet50", 0.25, 1, 8, List.of(0.5), List.of(0.25));
+        PretrainConfig cfg = new PretrainConfig(spec, 1, 8, 0.5, 0.2, 0.3, 0, 1e-4, 3L, 0);
+        Path params = tmp.resolve("r50.params");
+        PretrainOutcome out = PretrainLoop.run(cfg, images(16), ids(16), tmp.resolve("r50"), params, Device.cpu(),
+                s -> {});
+        assertThat(out.lossPerEpoch()).hasLength(1);
+        assertThat(Float.isFinite(out.lossPerEpoch()[0])).isTrue();
+        try (FrozenEncoder enc = FrozenEncoder.load(params, spec, Device.cpu(), out.paramsSha256())) {
+            assertThat(enc.featureDim()).isEqualTo(512);
+            float[][] f = enc.embed(images(3));
+            assertThat(f).hasLength(3);
+            assertThat(f[0]).hasLength(512);
+        }
+    }
+
+    @Test
+    void pretrainAcceptsResnet50AndRejectsOtherArchs() {
+        Pretrain.Params ok = new Pretrain.Params("sdclr", 0, "resnet50", 1.0, 3, 224, List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225), 1, 8, 0.5, 0.2, 0.3, 0, 1e-4, 1L);
+        assertThat(ok.encoder().featureDim()).isEqualTo(2048);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Pretrain.Params("sdclr", 0,
+                "resnet34", 0.25, 1, 28, List.of(0.3), List.of(0.3), 1, 8, 0.5, 0.2, 0.9, 0, 1e-4, 1L));
+        assertThat(e).hasMessageThat().contains("pretrain.arch=resnet34: expected resnet18 or resnet50");
     }
 }
