@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class NpyFileTest {
+public class NpyFileTest {
     @TempDir Path tmp;
 
     /** The bytes of an .npy file as numpy's format.py writes them (header padded to a multiple of 64). */
@@ -61,7 +61,7 @@ class NpyFileTest {
     }
 
     /** Writes an int64 index array as {@code np.save} does. */
-    static Path writeIndices(Path file, long... values) {
+    public static Path writeIndices(Path file, long... values) {
         try {
             Files.write(file, npy(1, dict("<i8", false, "(" + values.length + ",)"), int64(values)));
         } catch (IOException e) {
