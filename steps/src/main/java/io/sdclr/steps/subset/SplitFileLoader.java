@@ -235,8 +235,9 @@ final class SplitFileLoader {
             return;
         }
         long id = fewShot.ids()[first];
-        String message = String.format("split %d: %d of the %d S_b images in %s are not in both D_i and D_b; first: %s, "
-                + "index %d (in D_i %s: %s, in D_b %s: %s)", k, outside, fewShot.ids().length, fewShot.file(),
+        String message = String.format("split %d: %d of the %d S_b images in %s are not in both D_i and D_b; "
+                + "first: %s, index %d (in D_i %s: %s, in D_b %s: %s)", k, outside, fewShot.ids().length,
+                fewShot.file(),
                 fewShot.at(first), id, longTail.file(), inLongTail.contains(id) ? "yes" : "no", balanced.file(),
                 inBalanced.contains(id) ? "yes" : "no");
         if (files.nestedFewShot()) {

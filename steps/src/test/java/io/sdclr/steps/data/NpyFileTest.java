@@ -177,7 +177,8 @@ public class NpyFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"<f8:a floating-point dtype", "|O:an object dtype (pickled Python objects)", "|b1:a boolean dtype",
+    @ValueSource(strings = {"<f8:a floating-point dtype", "|O:an object dtype (pickled Python objects)",
+            "|b1:a boolean dtype",
             "<U5:a string dtype", "<i3:an integer dtype with an unsupported byte order or item size",
             "=i8:an integer dtype with an unsupported byte order or item size"})
     void nonIntegerDtypesAreRejected(String descrAndWhat) throws IOException {

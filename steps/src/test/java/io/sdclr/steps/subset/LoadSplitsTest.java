@@ -284,9 +284,9 @@ class LoadSplitsTest {
     void fewShotOutsideLongTailAndBalancedIsAnErrorOrAWarningWhenAllowed() {
         SplitFiles files = SplitFiles.validation(npy("val.npy", VAL))
                 .withSplit(npy("d.npy", LT0), npy("b.npy", BL0), npy("f.npy", 6, 24, 7, 11, 8));
-        String what = "split 0: 2 of the 5 S_b images in " + tmp.resolve("f.npy") + " are not in both D_i and D_b; first: "
-                + tmp.resolve("f.npy") + ": element 1, index 24 (in D_i " + tmp.resolve("d.npy") + ": no, in D_b "
-                + tmp.resolve("b.npy") + ": yes)";
+        String what = "split 0: 2 of the 5 S_b images in " + tmp.resolve("f.npy") + " are not in both D_i and D_b; "
+                + "first: " + tmp.resolve("f.npy") + ": element 1, index 24 (in D_i " + tmp.resolve("d.npy")
+                + ": no, in D_b " + tmp.resolve("b.npy") + ": yes)";
         assertThat(fails(files)).hasMessageThat().isEqualTo(what + "; expected S_b to be a subset of both, as the "
                 + "protocol's subsets nest (SplitFiles.withNestedFewShot(false) accepts such files with a warning)");
         List<String> warnings = new ArrayList<>();
