@@ -1,0 +1,185 @@
+package io.sdclr.steps.subset;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.steps.avro.Image;
+import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Source;
+import io.sdclr.steps.data.NpyFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads ready-made long-tailed splits (the official SDCLR split files, or your own) instead of drawing them: the
+ * same {@link LongTailSplit} records as {@link BuildLongTail}, so every downstream step works unchanged and results
+ * are comparable with the paper's.
+ *
+ * <pre>{@code
+ * Artifact<LongTailSplit> subset = wf.step("subset",
+ *     LoadSplits.from(data, SplitFiles.officialCifar10(Path.of("SDCLR/split"), 5)).dataset("cifar10", 10));
+ * }</pre>
+ *
+ * <p>Split k of the records comes from the k-th split of {@link SplitFiles} (the official {@code split{k+1}}
+ * files). The pool is every training id not in the validation file; the class counts are those of D_i and the
+ * class order sorts classes by their D_i count, largest first (ties by class id). Every id must be a training
+ * image of the data step; a file listing one twice, a subset overlapping the validation set, S_b outside
+ * D_i ∩ D_b (unless {@link SplitFiles#nestedFewShot()} is false), a class missing from D_i or a list label that
+ * disagrees with the data is an {@link InvalidInputException} naming the file and the element or line.
+ */
+public final class LoadSplits extends Step<LoadSplits.Params, LongTailSplit> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(LoadSplits.class);
+
+    /**
+     * Parameters ({@code subset.*}).
+     *
+     * @param dataset dataset name, recorded in the splits
+     * @param numClasses number of classes; labels must be in {@code [0, numClasses)}
+     * @param files where the splits come from ({@code subset.files.*})
+     */
+    public record Params(String dataset, int numClasses, SplitFiles files) implements java.io.Serializable {}
+
+    private final Artifact<Image> images;
+    private final Params params;
+
+    private LoadSplits(Artifact<Image> images, Params params) {
+        super("subset", LongTailSplit.class);
+        this.images = images;
+        this.params = params;
+    }
+
+    /** Loads {@code files} over the training images of {@code images}; the dataset defaults to CIFAR-10. */
+    public static LoadSplits from(Artifact<Image> images, SplitFiles files) {
+        if (files.splits() == 0) {
+            throw new IllegalArgumentException("split files must describe at least one split (SplitFiles.withSplit)");
+        }
+        if (files.usesLists() && files.trainLists().isEmpty()) {
+            throw new IllegalArgumentException(".txt split files need the train lists the data step read "
+                    + "(SplitFiles.withTrainLists) to resolve their paths to image ids");
+        }
+        return new LoadSplits(images, new Params("cifar10", 10, files));
+    }
+
+    public LoadSplits dataset(String name, int numClasses) {
+        if (numClasses <= 0) {
+            throw new IllegalArgumentException("numClasses must be > 0, was " + numClasses);
+        }
+        return new LoadSplits(images, new Params(name, numClasses, params.files()));
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return List.of(images);
+    }
+
+    @Override
+    public Set<Class<?>> codeClasses() {
+        return Set.of(LoadSplits.class, NpyFile.class);
+    }
+
+    /** Every split file and train list: their content enters the cache key. */
+    @Override
+    public List<Path> externalInputs() {
+        Set<Path> out = new LinkedHashSet<>();
+        for (String f : params.files().allSplitFiles()) {
+            out.add(Path.of(f));
+        }
+        if (params.files().usesLists()) {
+            for (String f : params.files().trainLists()) {
+                out.add(Path.of(f));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void checkExternalInputs() {
+        List<String> missing = new ArrayList<>();
+        for (Path p : externalInputs()) {
+            if (!Files.isRegularFile(p)) {
+                missing.add(p.toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException("subset.files: missing %d split file(s): %s; expected every validation, "
+                    + "D_i, D_b and S_b file (for the official splits, the split/ directory of "
+                    + "github.com/VITA-Group/SDCLR)", missing.size(), String.join(", ", missing));
+        }
+    }
+
+    @Override
+    public PCollection<LongTailSplit> expand(StepInput in) {
+        return in.get(images)
+                .apply("train only", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
+                .apply("id and label", MapElements
+                        .into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.integers()))
+                        .via((Image im) -> KV.of(im.getId(), im.getLabel())))
+                .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
+                .apply("gather", Gather.all())
+                .apply("load", ParDo.of(new Load(params)));
+    }
+
+    /** Reads and checks the split files against all (id, label) pairs of the training set. */
+    static final class Load extends DoFn<Iterable<KV<Long, Integer>>, LongTailSplit> {
+        private static final long serialVersionUID = 1L;
+        private final Params params;
+
+        Load(Params params) {
+            this.params = params;
+        }
+
+        @ProcessElement
+        public void process(@Element Iterable<KV<Long, Integer>> all, OutputReceiver<LongTailSplit> out) {
+            List<KV<Long, Integer>> list = new ArrayList<>();
+            all.forEach(list::add);
+            long[] ids = new long[list.size()];
+            int[] labels = new int[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = list.get(i).getKey();
+                labels[i] = list.get(i).getValue();
+            }
+            for (SplitPlan p : SplitFileLoader.load(params.files(), ids, labels, params.numClasses(), LOG::warn)) {
+                out.output(record(p, params.dataset()));
+            }
+        }
+    }
+
+    static LongTailSplit record(SplitPlan p, String dataset) {
+        return LongTailSplit.newBuilder()
+                .setSplit(p.split())
+                .setDataset(dataset)
+                .setNumClasses(p.numClasses())
+                .setClassOrder(BuildLongTail.ints(p.classOrder()))
+                .setClassCounts(BuildLongTail.ints(p.classCounts()))
+                .setLongTailIds(BuildLongTail.longs(p.longTailIds()))
+                .setBalancedIds(BuildLongTail.longs(p.balancedIds()))
+                .setFewShotIds(BuildLongTail.longs(p.fewShotIds()))
+                .setValIds(BuildLongTail.longs(p.valIds()))
+                .setPoolIds(BuildLongTail.longs(p.poolIds()))
+                .build();
+    }
+}
