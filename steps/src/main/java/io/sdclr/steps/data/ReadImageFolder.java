@@ -13,12 +13,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Reads images named by list files under an image root (the ImageNet-LT / ImageNet-100-LT layout) into
@@ -42,8 +49,9 @@ import org.apache.beam.sdk.values.PCollection;
  * conversion), its shorter side resized to {@code size} with PIL's antialiased bilinear filter, and its centre
  * {@code size × size} cropped, as torchvision's {@code Resize(size)} + {@code CenterCrop(size)}.
  *
- * <p>Errors name the list file and line and the image path: missing image (all missing images are reported
- * together before decoding starts), undecodable or truncated image, zero-size image. The cache key covers the
+ * <p>Errors name the list file and line and the image path: missing images are all reported together before
+ * decoding starts; undecodable, truncated, empty or zero-size images are all reported together when decoding
+ * ends (the step then fails and writes nothing), so one pass fixes every bad file. The cache key covers the
  * content of the list files, not of the images (hashing a whole ImageNet on every run would cost minutes):
  * after replacing image files in place, re-run with {@code --force data}.
  */
@@ -255,10 +263,15 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
                     missing.size(), String.join(String.format("%n  "), missing.subList(0, shown)),
                     missing.size() > shown ? String.format("%n  ... and %d more", missing.size() - shown) : "");
         }
-        return in.getPipeline()
+        PCollectionTuple decoded = in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(SerializableCoder.of(Chunk.class)))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(params.dir(), params.channels(), params.size())));
+                .apply("decode", ParDo.of(new DecodeChunk(params.dir(), params.channels(), params.size()))
+                        .withOutputTags(IMAGES, TupleTagList.of(FAILURES)));
+        decoded.get(FAILURES)
+                .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
+                .apply("fail on bad images", new FailOnBadImages());
+        return decoded.get(IMAGES);
     }
 
     /** Chunks of the merged lists, each image checked to exist (missing ones collected, not thrown one by one). */
@@ -294,7 +307,13 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         }
     }
 
-    /** Decodes, resizes and crops the images of one chunk. */
+    private static final TupleTag<Image> IMAGES = new TupleTag<>() {};
+    private static final TupleTag<KV<Long, String>> FAILURES = new TupleTag<>() {};
+
+    /**
+     * Decodes, resizes and crops the images of one chunk. A bad image goes to {@link #FAILURES} as
+     * (id, "list:line: image: problem"), so all of them are reported together by {@link FailOnBadImages}.
+     */
     static final class DecodeChunk extends DoFn<Chunk, Image> {
         private static final long serialVersionUID = 1L;
         private final String root;
@@ -308,7 +327,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         }
 
         @ProcessElement
-        public void process(@Element Chunk chunk, OutputReceiver<Image> out) {
+        public void process(@Element Chunk chunk, MultiOutputReceiver out) {
             Path dir = Path.of(root);
             for (Item item : chunk.items()) {
                 Path file = dir.resolve(item.path());
@@ -316,9 +335,11 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
                 try {
                     px = ImageDecoder.resizeAndCrop(ImageDecoder.decode(file, channels), size);
                 } catch (InvalidInputException e) {
-                    throw new InvalidInputException(e, "%s:%d: %s", item.listFile(), item.line(), e.getMessage());
+                    out.get(FAILURES).output(KV.of(item.id(),
+                            String.format("%s:%d: %s", item.listFile(), item.line(), e.getMessage())));
+                    continue;
                 }
-                out.output(Image.newBuilder()
+                out.get(IMAGES).output(Image.newBuilder()
                         .setId(item.id())
                         .setSource(chunk.source())
                         .setLabel(item.label())

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
@@ -115,28 +116,46 @@ class ImageFolderTest {
     }
 
     @Test
-    void undecodableImageFailsTheRunNamingListLineAndImage() throws IOException {
+    void badImagesFailTheRunTogetherNamingListLineAndImage() throws IOException {
         Path testList = tree();
         Files.writeString(root.resolve("train/n02/d.png"), "<html>not found</html>");
+        Files.write(root.resolve("test/t0.png"), new byte[0]);
+        byte[] jpeg = Files.readAllBytes(root.resolve("train/n02/c.JPEG"));
+        Files.write(root.resolve("train/n02/c.JPEG"), Arrays.copyOf(jpeg, jpeg.length * 2 / 3));
         Pipeline p = Pipeline.create();
         StepPipelines.apply(p, step(testList), root);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
         InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
         assertThat(bad).isNotNull();
-        assertThat(bad).hasMessageThat().startsWith(root.resolve("train_extra.txt") + ":4: "
-                + root.resolve("train/n02/d.png") + ": not a JPEG or PNG image");
+        // All three, in id order whatever the parallelism.
+        assertThat(bad).hasMessageThat().isEqualTo(String.join(System.lineSeparator(),
+                "3 image(s) could not be read:",
+                "  " + root.resolve("train_lt.txt") + ":2: " + root.resolve("train/n02/c.JPEG")
+                        + ": truncated JPEG image (Truncated File - Missing EOI marker); the file is incomplete",
+                "  " + root.resolve("train_extra.txt") + ":4: " + root.resolve("train/n02/d.png")
+                        + ": not a JPEG or PNG image: javax.imageio recognizes no image format in it (22 bytes,"
+                        + " starting 3c 68 74 6d 6c 3e 6e 6f)",
+                "  " + testList + ":1: " + root.resolve("test/t0.png")
+                        + ": empty file (0 bytes), expected a JPEG or PNG image"));
     }
 
     @Test
-    void emptyImageFailsTheRunNamingListLineAndImage() throws IOException {
-        Path testList = tree();
-        Files.write(root.resolve("test/t0.png"), new byte[0]);
+    void manyBadImagesAreCountedAndTheFirstListed() throws IOException {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < FailOnBadImages.LISTED + 5; i++) {
+            Files.createDirectories(root.resolve("bad"));
+            Files.write(root.resolve("bad/" + i + ".png"), new byte[0]);
+            list.append("bad/").append(i).append(".png 0\n");
+        }
+        Files.writeString(root.resolve("bad.txt"), list);
         Pipeline p = Pipeline.create();
-        StepPipelines.apply(p, step(testList), root);
+        StepPipelines.apply(p, ReadImageFolder.from(root).train("bad.txt").size(4), root);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
         InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
-        assertThat(bad).hasMessageThat().isEqualTo(testList + ":1: " + root.resolve("test/t0.png")
-                + ": empty file (0 bytes), expected a JPEG or PNG image");
+        assertThat(bad).hasMessageThat().startsWith("25 image(s) could not be read:");
+        assertThat(bad).hasMessageThat().contains(root.resolve("bad.txt") + ":20: " + root.resolve("bad/19.png"));
+        assertThat(bad).hasMessageThat().doesNotContain(root.resolve("bad/20.png").toString());
+        assertThat(bad).hasMessageThat().endsWith("... and 5 more");
     }
 
     @Test
