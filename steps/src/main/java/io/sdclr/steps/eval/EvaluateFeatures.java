@@ -102,22 +102,25 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
         @ProcessElement
         public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out) {
             LongTailSplit s = splitRecord;
-            FeatureSets sets = FeatureSets.of(all, s);
-            Outcome o = evaluation.apply(sets);
-            List<Double> acc = new ArrayList<>();
-            for (double a : o.perClassAccuracy()) {
-                acc.add(a);
-            }
-            out.output(ProbeResult.newBuilder()
-                    .setMethod(method)
-                    .setEvaluation(kind.equals("probe") ? "linear" : kind)
-                    .setSplit(split)
-                    .setPerClassAccuracy(acc)
-                    .setClassCounts(s.getClassCounts())
-                    .setSelectedEpoch(o.selectedEpoch())
-                    .setValidationAccuracy(o.validationAccuracy())
-                    .setDetails(o.details())
-                    .build());
+            out.output(result(kind, method, split, s, evaluation.apply(FeatureSets.of(all, s))));
         }
+    }
+
+    /** The output record of an evaluation of {@code method}'s features on split {@code s}. */
+    static ProbeResult result(String kind, String method, int split, LongTailSplit s, Outcome o) {
+        List<Double> acc = new ArrayList<>();
+        for (double a : o.perClassAccuracy()) {
+            acc.add(a);
+        }
+        return ProbeResult.newBuilder()
+                .setMethod(method)
+                .setEvaluation(kind.equals("probe") ? "linear" : kind)
+                .setSplit(split)
+                .setPerClassAccuracy(acc)
+                .setClassCounts(s.getClassCounts())
+                .setSelectedEpoch(o.selectedEpoch())
+                .setValidationAccuracy(o.validationAccuracy())
+                .setDetails(o.details())
+                .build();
     }
 }
