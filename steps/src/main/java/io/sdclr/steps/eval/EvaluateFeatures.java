@@ -117,22 +117,29 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
             LongTailSplit s = splitRecord;
             FeatureSets sets = FeatureSets.of(all, s);
             for (Map.Entry<String, Outcome> e : new java.util.TreeMap<>(evaluation.apply(sets)).entrySet()) {
-                Outcome o = e.getValue();
-                List<Double> acc = new ArrayList<>();
-                for (double a : o.perClassAccuracy()) {
-                    acc.add(a);
-                }
-                out.output(ProbeResult.newBuilder()
-                        .setMethod(method)
-                        .setEvaluation(e.getKey())
-                        .setSplit(split)
-                        .setPerClassAccuracy(acc)
-                        .setClassCounts(s.getClassCounts())
-                        .setSelectedEpoch(o.selectedEpoch())
-                        .setValidationAccuracy(o.validationAccuracy())
-                        .setDetails(o.details())
-                        .build());
+                out.output(result(e.getKey(), method, split, s, e.getValue()));
             }
         }
+    }
+
+    /**
+     * The output record of an evaluation of {@code method}'s features on split {@code s}; {@code evaluation} is the
+     * evaluation's name or its step kind ({@code probe} is named {@code linear}).
+     */
+    static ProbeResult result(String evaluation, String method, int split, LongTailSplit s, Outcome o) {
+        List<Double> acc = new ArrayList<>();
+        for (double a : o.perClassAccuracy()) {
+            acc.add(a);
+        }
+        return ProbeResult.newBuilder()
+                .setMethod(method)
+                .setEvaluation(evaluationName(evaluation))
+                .setSplit(split)
+                .setPerClassAccuracy(acc)
+                .setClassCounts(s.getClassCounts())
+                .setSelectedEpoch(o.selectedEpoch())
+                .setValidationAccuracy(o.validationAccuracy())
+                .setDetails(o.details())
+                .build();
     }
 }

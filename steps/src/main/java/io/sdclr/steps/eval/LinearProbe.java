@@ -1,6 +1,9 @@
 package io.sdclr.steps.eval;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Softmax linear classifier trained on frozen features, as the SDCLR linear and few-shot evaluations do it.
@@ -8,14 +11,17 @@ import java.util.Random;
  * <pre>{@code
  * ProbeOutcome o = LinearProbe.train(poolFeatures, valFeatures, testFeatures, 10, ProbeConfig.linear(seed));
  * double[] perClass = o.perClassTestAccuracy();   // percent, at the epoch with the best validation top-1
+ * // Training rows that change every epoch (augmented images through a frozen encoder), with progress lines:
+ * ProbeOutcome a = LinearProbe.train(augmentedRows, valFeatures, testFeatures, 10, cfg, System.err::println);
  * }</pre>
  *
  * <p>The model is {@code logits = x W + b} with cross-entropy loss averaged over the mini-batch. Weights start
  * N(0, 0.01²) (std 0.01) and the bias at 0, as the official code initialises the new fc layer. The optimiser is
  * PyTorch's SGD: {@code g += wd * w; v = momentum * v + g; w -= lr * v} (no dampening, no Nesterov, buffer starting
- * at the first gradient). The learning rate follows {@link ProbeConfig#lrAt}. Each epoch visits the training rows
- * in a fresh seeded permutation; the last partial batch is kept. After each epoch, the validation top-1 is
- * measured and the weights of the first epoch with the best value are kept; their test accuracy is reported.
+ * at the first gradient). The learning rate follows {@link ProbeConfig#lrAt}. Each epoch takes its training rows
+ * from an {@link EpochFeatures} (the same cached features every epoch unless augmented) and visits them in a fresh
+ * seeded permutation; the last partial batch is kept. After each epoch, the validation top-1 is measured and the
+ * weights of the first epoch with the best value are kept; their test accuracy is reported.
  *
  * <p>Single-threaded with a fixed summation order, so the result depends only on the input and the config.
  */
@@ -23,16 +29,31 @@ public final class LinearProbe {
 
     private LinearProbe() {}
 
-    /** Trains the probe; see the class comment. */
+    /** Trains the probe on the same features every epoch; see the class comment. */
     public static ProbeOutcome train(
             LabeledFeatures train, LabeledFeatures val, LabeledFeatures test, int numClasses, ProbeConfig cfg) {
-        return run(train, val, test, numClasses, cfg, false).outcome();
+        return run(EpochFeatures.fixed(train), val, test, numClasses, cfg, false, null).outcome();
+    }
+
+    /**
+     * Trains the probe on rows that {@code train} gives anew every epoch, and reports one line per epoch (epoch,
+     * mean training loss, learning rate, validation top-1, images/s, ETA) to {@code progress}.
+     */
+    public static ProbeOutcome train(EpochFeatures train, LabeledFeatures val, LabeledFeatures test, int numClasses,
+            ProbeConfig cfg, Consumer<String> progress) {
+        return run(train, val, test, numClasses, cfg, false, progress).outcome();
     }
 
     /** As {@link #train}, and also records validation and per-class test accuracy after every epoch (slower). */
     public static ProbeTrace trainTraced(
             LabeledFeatures train, LabeledFeatures val, LabeledFeatures test, int numClasses, ProbeConfig cfg) {
-        return run(train, val, test, numClasses, cfg, true);
+        return run(EpochFeatures.fixed(train), val, test, numClasses, cfg, true, null);
+    }
+
+    /** As {@link #train(EpochFeatures, LabeledFeatures, LabeledFeatures, int, ProbeConfig, Consumer)}, traced. */
+    public static ProbeTrace trainTraced(EpochFeatures train, LabeledFeatures val, LabeledFeatures test,
+            int numClasses, ProbeConfig cfg) {
+        return run(train, val, test, numClasses, cfg, true, null);
     }
 
     /** The selection rule: the 0-based index of the first maximum (first best on ties). */
@@ -47,15 +68,18 @@ public final class LinearProbe {
     }
 
     private static ProbeTrace run(
-            LabeledFeatures train,
+            EpochFeatures source,
             LabeledFeatures val,
             LabeledFeatures test,
             int numClasses,
             ProbeConfig cfg,
-            boolean traced) {
+            boolean traced,
+            Consumer<String> progress) {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, was " + numClasses);
         }
+        long runStart = System.nanoTime();
+        LabeledFeatures train = source.epoch(1);
         if (train.size() == 0 || val.size() == 0 || test.size() == 0) {
             throw new IllegalArgumentException(String.format(
                     "probe needs rows in every set: train %d, val %d, test %d", train.size(), val.size(), test.size()));
@@ -97,10 +121,10 @@ public final class LinearProbe {
         Random shuffle = new Random(cfg.seed() ^ 0x5DEECE66DL);
         float momentum = (float) cfg.momentum();
         float wd = (float) cfg.weightDecay();
-        float[][] x = train.x();
         int[] y = train.y();
 
         double[] valHistory = new double[cfg.epochs()];
+        double[] lossHistory = new double[cfg.epochs()];
         double[][] testHistory = new double[traced ? cfg.epochs() : 0][];
         float[][] bestW = new float[c][d];
         float[] bestB = b.clone();
@@ -108,7 +132,14 @@ public final class LinearProbe {
         double bestVal = Double.NEGATIVE_INFINITY;
         boolean firstStep = true;
 
+        long epochStart = runStart;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            LabeledFeatures rows = epoch == 0 ? train : source.epoch(epoch + 1);
+            if (rows != train) {
+                checkSameRows(rows, train, epoch + 1);
+            }
+            float[][] x = rows.x();
+            double lossSum = 0;
             float lr = (float) cfg.lrAt(epoch);
             for (int i = n - 1; i > 0; i--) {
                 int j = shuffle.nextInt(i + 1);
@@ -124,10 +155,13 @@ public final class LinearProbe {
                 float inv = 1f / m;
                 for (int r = 0; r < m; r++) {
                     softmaxColumn(logits, r, c);
+                    int label = y[order[start + r]];
+                    // Only read, for the progress line: the loss is not part of the update.
+                    lossSum -= StrictMath.log(Math.max(logits[label][r], Float.MIN_NORMAL));
                     for (int k = 0; k < c; k++) {
                         logits[k][r] *= inv;
                     }
-                    logits[y[order[start + r]]][r] -= inv;
+                    logits[label][r] -= inv;
                 }
                 gradient(x, order, start, m, logits, d, c, gw, gb);
                 for (int k = 0; k < c; k++) {
@@ -138,6 +172,7 @@ public final class LinearProbe {
             }
             double valAcc = Accuracy.overall(val.y(), predict(val, w, b, d, c, bmax));
             valHistory[epoch] = valAcc;
+            lossHistory[epoch] = lossSum / n;
             if (traced) {
                 testHistory[epoch] =
                         Accuracy.perClass(test.y(), predict(test, w, b, d, c, bmax), c, "probe test set");
@@ -150,10 +185,35 @@ public final class LinearProbe {
                 }
                 System.arraycopy(b, 0, bestB, 0, b.length);
             }
+            if (progress != null) {
+                long now = System.nanoTime();
+                double seconds = (now - epochStart) / 1e9;
+                double eta = (now - runStart) / 1e9 / (epoch + 1) * (cfg.epochs() - epoch - 1);
+                progress.accept(String.format(Locale.ROOT,
+                        "epoch %d/%d loss %.4f lr %.4g val %.2f%% %.0f img/s ETA %s",
+                        epoch + 1, cfg.epochs(), lossHistory[epoch], lr, valAcc, n / seconds, hms(eta)));
+                epochStart = now;
+            }
         }
         double[] perClass =
                 Accuracy.perClass(test.y(), predict(test, bestW, bestB, d, c, bmax), c, "probe test set");
-        return new ProbeTrace(new ProbeOutcome(perClass, bestEpoch + 1, bestVal), valHistory, testHistory);
+        return new ProbeTrace(new ProbeOutcome(perClass, bestEpoch + 1, bestVal), valHistory, testHistory,
+                lossHistory);
+    }
+
+    private static void checkSameRows(LabeledFeatures rows, LabeledFeatures first, int epoch) {
+        if (rows.size() != first.size() || rows.dim() != first.dim() || !Arrays.equals(rows.y(), first.y())) {
+            throw new IllegalStateException(String.format(
+                    "epoch %d gave %d training rows of dimension %d, epoch 1 gave %d of dimension %d%s; every epoch"
+                            + " must give the same images in the same order",
+                    epoch, rows.size(), rows.dim(), first.size(), first.dim(),
+                    Arrays.equals(rows.y(), first.y()) ? "" : ", with other labels"));
+        }
+    }
+
+    private static String hms(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
     /** {@code gw[k][j] = sum_r delta[k][r] * x_r[j]}, {@code gb[k] = sum_r delta[k][r]}, summed in row order. */
@@ -162,7 +222,7 @@ public final class LinearProbe {
         for (int k = 0; k < c; k++) {
             float[] gk = gw[k];
             float[] dk = delta[k];
-            java.util.Arrays.fill(gk, 0f);
+            Arrays.fill(gk, 0f);
             float sum = 0f;
             for (int r = 0; r < m; r++) {
                 float g = dk[r];
@@ -191,7 +251,7 @@ public final class LinearProbe {
         for (int k = 0; k < c; k++) {
             float[] ok = out[k];
             float[] wk = w[k];
-            java.util.Arrays.fill(ok, 0, m, b[k]);
+            Arrays.fill(ok, 0, m, b[k]);
             for (int j = 0; j < d; j++) {
                 float wkj = wk[j];
                 float[] xj = xt[j];

@@ -11,13 +11,16 @@ import java.util.List;
  *
  * <pre>{@code
  * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features, "sdclr").shots(subset, 0));
+ * // Trained on augmented S_b images through the frozen encoder (see ProbeLinear); fewshot.augment
+ * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features, "sdclr").shots(subset, 0).augmented(encoder, data));
  * }</pre>
  */
 public final class ProbeFewShot extends TrainLinearClassifier<ProbeFewShot> {
     private static final long serialVersionUID = 1L;
 
-    private ProbeFewShot(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params) {
-        super("fewshot", features, subset, params);
+    private ProbeFewShot(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params,
+            ImageSource source) {
+        super("fewshot", features, subset, params, source);
     }
 
     public static Builder on(Artifact<Feature> features, String method) {
@@ -35,13 +38,13 @@ public final class ProbeFewShot extends TrainLinearClassifier<ProbeFewShot> {
         }
 
         public ProbeFewShot shots(Artifact<LongTailSplit> subset, int split) {
-            return new ProbeFewShot(features, subset, Params.of(method, split, ProbeConfig.fewShot(1)));
+            return new ProbeFewShot(features, subset, Params.of(method, split, ProbeConfig.fewShot(1)), null);
         }
     }
 
     @Override
-    ProbeFewShot with(Params params) {
-        return new ProbeFewShot(features(), subset(), params);
+    ProbeFewShot with(Params params, ImageSource source) {
+        return new ProbeFewShot(features(), subset(), params, source);
     }
 
     /** Decays at 40% and 60% of the run (40 and 60 of 100). */

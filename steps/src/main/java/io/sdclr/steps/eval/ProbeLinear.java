@@ -12,13 +12,18 @@ import java.util.List;
  *
  * <pre>{@code
  * wf.step("probe-sdclr-s0", ProbeLinear.on(features, "sdclr").groupedBy(subset, 0).lr(30));
+ * // As the official code: training images augmented every epoch (random crop with 4-pixel padding + flip) and
+ * // embedded by the frozen encoder; off by default, and augment(false) turns it off again (probe.augment).
+ * wf.step("probe-sdclr-s0", ProbeLinear.on(features, "sdclr").groupedBy(subset, 0)
+ *     .augmented(encoder, data).augment(p.get(probeAugment)));
  * }</pre>
  */
 public final class ProbeLinear extends TrainLinearClassifier<ProbeLinear> {
     private static final long serialVersionUID = 1L;
 
-    private ProbeLinear(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params) {
-        super("probe", features, subset, params);
+    private ProbeLinear(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params,
+            ImageSource source) {
+        super("probe", features, subset, params, source);
     }
 
     public static Builder on(Artifact<Feature> features, String method) {
@@ -36,13 +41,13 @@ public final class ProbeLinear extends TrainLinearClassifier<ProbeLinear> {
         }
 
         public ProbeLinear groupedBy(Artifact<LongTailSplit> subset, int split) {
-            return new ProbeLinear(features, subset, Params.of(method, split, ProbeConfig.linear(1)));
+            return new ProbeLinear(features, subset, Params.of(method, split, ProbeConfig.linear(1)), null);
         }
     }
 
     @Override
-    ProbeLinear with(Params params) {
-        return new ProbeLinear(features(), subset(), params);
+    ProbeLinear with(Params params, ImageSource source) {
+        return new ProbeLinear(features(), subset(), params, source);
     }
 
     /** Decays at 1/3 and 2/3 of the run (10 and 20 of 30). */

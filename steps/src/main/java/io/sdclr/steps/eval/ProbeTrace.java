@@ -6,11 +6,15 @@ package io.sdclr.steps.eval;
  * @param outcome what {@link LinearProbe#train} returns for the same input
  * @param validationAccuracy top-1 validation accuracy (percent) after each epoch, index 0 = epoch 1
  * @param perClassTestAccuracy per-class test accuracy (percent) after each epoch, index 0 = epoch 1
+ * @param trainingLoss mean cross-entropy of the training rows during each epoch (as each batch was seen, before
+ *     its update), index 0 = epoch 1
  */
-public record ProbeTrace(ProbeOutcome outcome, double[] validationAccuracy, double[][] perClassTestAccuracy) {
+public record ProbeTrace(ProbeOutcome outcome, double[] validationAccuracy, double[][] perClassTestAccuracy,
+        double[] trainingLoss) {
 
     public ProbeTrace {
         validationAccuracy = validationAccuracy.clone();
+        trainingLoss = trainingLoss.clone();
         perClassTestAccuracy = perClassTestAccuracy.clone();
         for (int i = 0; i < perClassTestAccuracy.length; i++) {
             perClassTestAccuracy[i] = perClassTestAccuracy[i].clone();
@@ -20,6 +24,11 @@ public record ProbeTrace(ProbeOutcome outcome, double[] validationAccuracy, doub
     @Override
     public double[] validationAccuracy() {
         return validationAccuracy.clone();
+    }
+
+    @Override
+    public double[] trainingLoss() {
+        return trainingLoss.clone();
     }
 
     /** Per-class test accuracy after epoch {@code epoch} (1-based). */

@@ -112,4 +112,64 @@ class LinearProbeTest {
                 () -> LinearProbe.train(train, ok, ok, 2, ProbeConfig.linear(0)));
         assertThat(e).hasMessageThat().contains("probe training set row 1 has label 2, expected 0..1");
     }
+
+    /**
+     * Pins one fixed-feature run to the last bit: these values were produced by the probe before it took its
+     * training rows from an {@link EpochFeatures} (the loss by a copy of that code that only read the softmax), so
+     * any change to the update's arithmetic or order shows here.
+     */
+    @Test
+    void fixedFeaturePathIsPinned() {
+        LabeledFeatures train = clusters(60, 6, 10, 1.5, 31);
+        LabeledFeatures val = clusters(30, 6, 10, 1.5, 32);
+        LabeledFeatures test = clusters(50, 6, 10, 1.5, 33);
+        ProbeConfig cfg = ProbeConfig.linear(11).withEpochs(9).withDecayEpochs(List.of(3, 6)).withBatch(32);
+        ProbeTrace t = LinearProbe.trainTraced(train, val, test, 6, cfg);
+        assertThat(t.outcome()).isEqualTo(
+                new ProbeOutcome(new double[] {70.0, 68.0, 78.0, 70.0, 70.0, 72.0}, 6, 73.88888888888889));
+        assertThat(t.trainingLoss()).usingExactEquality().containsExactly(19.55025917591236, 30.74508674139242,
+                31.866222063384825, 27.356206893788325, 23.02105975340054, 19.986420771360716, 18.561012034722115,
+                17.771387966853638, 17.271746093660617).inOrder();
+        assertThat(LinearProbe.train(train, val, test, 6, cfg)).isEqualTo(t.outcome());
+    }
+
+    @Test
+    void rowsGivenAnewEachEpochWithTheSameValuesGiveTheFixedResult() {
+        LabeledFeatures train = clusters(60, 6, 10, 1.5, 31);
+        LabeledFeatures val = clusters(30, 6, 10, 1.5, 32);
+        LabeledFeatures test = clusters(50, 6, 10, 1.5, 33);
+        ProbeConfig cfg = ProbeConfig.linear(11).withEpochs(9).withDecayEpochs(List.of(3, 6)).withBatch(32);
+        List<Integer> epochs = new java.util.ArrayList<>();
+        EpochFeatures copies = e -> {
+            epochs.add(e);
+            float[][] x = new float[train.size()][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = train.x()[i].clone();
+            }
+            return new LabeledFeatures(x, train.y().clone());
+        };
+        List<String> lines = new java.util.ArrayList<>();
+        ProbeOutcome o = LinearProbe.train(copies, val, test, 6, cfg, lines::add);
+        assertThat(o).isEqualTo(LinearProbe.train(train, val, test, 6, cfg));
+        assertThat(epochs).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9).inOrder();
+        assertThat(lines).hasSize(9);
+        assertThat(lines.get(3)).matches("epoch 4/9 loss 27\\.3562 lr 3\\.000 val \\d+\\.\\d\\d% \\d+ img/s ETA \\d+:\\d\\d:\\d\\d");
+    }
+
+    @Test
+    void rowsThatChangeImagesBetweenEpochsAreRejected() {
+        LabeledFeatures train = clusters(10, 2, 3, 1.0, 1);
+        LabeledFeatures other = clusters(10, 2, 3, 1.0, 2);
+        LabeledFeatures fewer = clusters(9, 2, 3, 1.0, 2);
+        LabeledFeatures relabelled = new LabeledFeatures(other.x(), java.util.Arrays.copyOf(train.y(), 20));
+        relabelled.y()[0] = 1 - relabelled.y()[0];
+        ProbeConfig cfg = ProbeConfig.linear(1).withEpochs(2);
+        assertThat(LinearProbe.train(e -> e == 1 ? train : other, train, train, 2, cfg, null)).isNotNull();
+        IllegalStateException size = assertThrows(IllegalStateException.class,
+                () -> LinearProbe.train(e -> e == 1 ? train : fewer, train, train, 2, cfg, null));
+        assertThat(size).hasMessageThat().startsWith("epoch 2 gave 18 training rows of dimension 3, epoch 1 gave 20");
+        IllegalStateException labels = assertThrows(IllegalStateException.class,
+                () -> LinearProbe.train(e -> e == 1 ? train : relabelled, train, train, 2, cfg, null));
+        assertThat(labels).hasMessageThat().contains("with other labels");
+    }
 }
