@@ -22,7 +22,7 @@ class CliErrorsTest {
     void unknownWorkflow() {
         Cli.Result r = run("run", "nope");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("error: unknown workflow \"nope\"; valid workflows: smoke, fmnist-lt");
+        assertThat(r.err().strip()).isEqualTo("error: unknown workflow \"nope\"; valid workflows: smoke, fmnist-lt, cifar10-lt, cifar100-lt, imagenet100-lt");
     }
 
     @Test
@@ -68,5 +68,11 @@ class CliErrorsTest {
         assertThat(r.out()).contains("fmnist-lt - ");
         assertThat(r.out()).containsMatch("probe\\.lr\\s+= 30\\s+number");
         assertThat(r.out()).containsMatch("subset\\.nMax\\s+= 4500\\s+integer");
+        assertThat(r.out()).contains("cifar10-lt - ");
+        assertThat(r.out()).contains("cifar100-lt - ");
+        assertThat(r.out()).contains("imagenet100-lt - ");
+        assertThat(r.out()).containsMatch("knn\\.k\\s+= 200,20\\s+text");
+        assertThat(r.out()).containsMatch("pretrain\\.arch\\s+= resnet50\\s+text");
+        assertThat(r.out()).containsMatch("pretrain\\.epochs\\s+= 2000\\s+integer");
     }
 }

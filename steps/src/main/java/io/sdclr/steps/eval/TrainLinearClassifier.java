@@ -107,11 +107,15 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
                 p.decayEpochs(), p.seed(), p.augment()), source);
     }
 
-    /** Epochs, with the learning-rate decays at the protocol's fractions of the run. */
+    /**
+     * Epochs, with the learning-rate decays at the protocol's fractions of the run; a decay that would fall on the
+     * first epoch of a very short run (fewer than 3 epochs) is dropped.
+     */
     public S epochs(int epochs) {
         Params p = params;
+        List<Integer> decays = decaysFor(epochs).stream().filter(e -> e > 0).distinct().toList();
         return with(new Params(p.method(), p.split(), epochs, p.lr(), p.momentum(), p.weightDecay(), p.batch(),
-                decaysFor(epochs), p.seed(), p.augment()), source);
+                decays, p.seed(), p.augment()), source);
     }
 
     /** Mini-batch size (128 for CIFAR in the official code, 512 for ImageNet-100). */
