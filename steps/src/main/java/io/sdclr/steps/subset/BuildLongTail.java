@@ -3,23 +3,14 @@ package io.sdclr.steps.subset;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.Gather;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
-import io.sdclr.steps.avro.Source;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Builds the long-tailed splits of the SDCLR protocol from the training images: a fixed validation set, then per
@@ -127,14 +118,7 @@ public final class BuildLongTail extends Step<BuildLongTail.Params, LongTailSpli
 
     @Override
     public PCollection<LongTailSplit> expand(StepInput in) {
-        return in.get(images)
-                .apply("train only", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
-                .apply("id and label", MapElements
-                        .into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.integers()))
-                        .via((Image im) -> KV.of(im.getId(), im.getLabel())))
-                .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
-                .apply("gather", Gather.all())
-                .apply("plan", ParDo.of(new Plan(params)));
+        return SplitRecords.trainLabels(in.get(images)).apply("plan", ParDo.of(new Plan(params)));
     }
 
     /** Runs the planner over all (id, label) pairs. */
@@ -148,44 +132,10 @@ public final class BuildLongTail extends Step<BuildLongTail.Params, LongTailSpli
 
         @ProcessElement
         public void process(@Element Iterable<KV<Long, Integer>> all, OutputReceiver<LongTailSplit> out) {
-            List<KV<Long, Integer>> list = new ArrayList<>();
-            all.forEach(list::add);
-            long[] ids = new long[list.size()];
-            int[] labels = new int[list.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = list.get(i).getKey();
-                labels[i] = list.get(i).getValue();
-            }
-            for (SplitPlan p : LongTailPlanner.plan(ids, labels, params.numClasses(), params.spec())) {
-                out.output(LongTailSplit.newBuilder()
-                        .setSplit(p.split())
-                        .setDataset(params.dataset())
-                        .setNumClasses(params.numClasses())
-                        .setClassOrder(ints(p.classOrder()))
-                        .setClassCounts(ints(p.classCounts()))
-                        .setLongTailIds(longs(p.longTailIds()))
-                        .setBalancedIds(longs(p.balancedIds()))
-                        .setFewShotIds(longs(p.fewShotIds()))
-                        .setValIds(longs(p.valIds()))
-                        .setPoolIds(longs(p.poolIds()))
-                        .build());
+            SplitRecords.Labelled train = SplitRecords.Labelled.of(all);
+            for (SplitPlan p : LongTailPlanner.plan(train.ids(), train.labels(), params.numClasses(), params.spec())) {
+                out.output(SplitRecords.record(p, params.dataset()));
             }
         }
-    }
-
-    static List<Integer> ints(int[] a) {
-        List<Integer> l = new ArrayList<>(a.length);
-        for (int v : a) {
-            l.add(v);
-        }
-        return l;
-    }
-
-    static List<Long> longs(long[] a) {
-        List<Long> l = new ArrayList<>(a.length);
-        for (long v : a) {
-            l.add(v);
-        }
-        return l;
     }
 }

@@ -4,10 +4,8 @@ import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.Gather;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
-import io.sdclr.steps.avro.Source;
 import io.sdclr.steps.data.NpyFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,14 +125,7 @@ public final class LoadSplits extends Step<LoadSplits.Params, LongTailSplit> {
 
     @Override
     public PCollection<LongTailSplit> expand(StepInput in) {
-        return in.get(images)
-                .apply("train only", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
-                .apply("id and label", MapElements
-                        .into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.integers()))
-                        .via((Image im) -> KV.of(im.getId(), im.getLabel())))
-                .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
-                .apply("gather", Gather.all())
-                .apply("load", ParDo.of(new Load(params)));
+        return SplitRecords.trainLabels(in.get(images)).apply("load", ParDo.of(new Load(params)));
     }
 
     /** Reads and checks the split files against all (id, label) pairs of the training set. */
@@ -154,32 +139,11 @@ public final class LoadSplits extends Step<LoadSplits.Params, LongTailSplit> {
 
         @ProcessElement
         public void process(@Element Iterable<KV<Long, Integer>> all, OutputReceiver<LongTailSplit> out) {
-            List<KV<Long, Integer>> list = new ArrayList<>();
-            all.forEach(list::add);
-            long[] ids = new long[list.size()];
-            int[] labels = new int[list.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = list.get(i).getKey();
-                labels[i] = list.get(i).getValue();
-            }
-            for (SplitPlan p : SplitFileLoader.load(params.files(), ids, labels, params.numClasses(), LOG::warn)) {
-                out.output(record(p, params.dataset()));
+            SplitRecords.Labelled train = SplitRecords.Labelled.of(all);
+            for (SplitPlan p : SplitFileLoader.load(params.files(), train.ids(), train.labels(), params.numClasses(),
+                    LOG::warn)) {
+                out.output(SplitRecords.record(p, params.dataset()));
             }
         }
-    }
-
-    static LongTailSplit record(SplitPlan p, String dataset) {
-        return LongTailSplit.newBuilder()
-                .setSplit(p.split())
-                .setDataset(dataset)
-                .setNumClasses(p.numClasses())
-                .setClassOrder(BuildLongTail.ints(p.classOrder()))
-                .setClassCounts(BuildLongTail.ints(p.classCounts()))
-                .setLongTailIds(BuildLongTail.longs(p.longTailIds()))
-                .setBalancedIds(BuildLongTail.longs(p.balancedIds()))
-                .setFewShotIds(BuildLongTail.longs(p.fewShotIds()))
-                .setValIds(BuildLongTail.longs(p.valIds()))
-                .setPoolIds(BuildLongTail.longs(p.poolIds()))
-                .build();
     }
 }

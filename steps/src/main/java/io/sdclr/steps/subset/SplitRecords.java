@@ -1,9 +1,26 @@
 package io.sdclr.steps.subset;
 
 import io.sdclr.pipeline.beam.ArtifactRecords;
+import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Source;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
-/** Finds one split in a committed subset artifact. */
+/**
+ * What both subset steps ({@link BuildLongTail}, {@link LoadSplits}) share: gathering the training set's
+ * (id, label) pairs, turning a {@link SplitPlan} into its Avro record, and finding one split in a committed
+ * subset artifact.
+ */
 public final class SplitRecords {
     private SplitRecords() {}
 
@@ -14,5 +31,62 @@ public final class SplitRecords {
             }
         }
         throw new IllegalStateException("the subset artifact " + subsetDir + " has no split " + split);
+    }
+
+    /** All (id, label) pairs of the TRAIN images, gathered into one element. */
+    static PCollection<Iterable<KV<Long, Integer>>> trainLabels(PCollection<Image> images) {
+        return images
+                .apply("train only", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
+                .apply("id and label", MapElements
+                        .into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.integers()))
+                        .via((Image im) -> KV.of(im.getId(), im.getLabel())))
+                .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
+                .apply("gather", Gather.all());
+    }
+
+    /** The gathered pairs as parallel arrays: {@code ids[i]} has label {@code labels[i]}. */
+    record Labelled(long[] ids, int[] labels) {
+        static Labelled of(Iterable<KV<Long, Integer>> all) {
+            List<KV<Long, Integer>> list = new ArrayList<>();
+            all.forEach(list::add);
+            long[] ids = new long[list.size()];
+            int[] labels = new int[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = list.get(i).getKey();
+                labels[i] = list.get(i).getValue();
+            }
+            return new Labelled(ids, labels);
+        }
+    }
+
+    static LongTailSplit record(SplitPlan p, String dataset) {
+        return LongTailSplit.newBuilder()
+                .setSplit(p.split())
+                .setDataset(dataset)
+                .setNumClasses(p.numClasses())
+                .setClassOrder(ints(p.classOrder()))
+                .setClassCounts(ints(p.classCounts()))
+                .setLongTailIds(longs(p.longTailIds()))
+                .setBalancedIds(longs(p.balancedIds()))
+                .setFewShotIds(longs(p.fewShotIds()))
+                .setValIds(longs(p.valIds()))
+                .setPoolIds(longs(p.poolIds()))
+                .build();
+    }
+
+    static List<Integer> ints(int[] a) {
+        List<Integer> l = new ArrayList<>(a.length);
+        for (int v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+
+    static List<Long> longs(long[] a) {
+        List<Long> l = new ArrayList<>(a.length);
+        for (long v : a) {
+            l.add(v);
+        }
+        return l;
     }
 }

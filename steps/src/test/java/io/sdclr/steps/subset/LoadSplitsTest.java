@@ -72,7 +72,7 @@ class LoadSplitsTest {
     }
 
     private static LongTailSplit expected(int split, int[] order, int[] counts, long[] lt, long[] bl, long[] fs) {
-        return LoadSplits.record(new SplitPlan(split, order, counts, sort(lt), sort(bl), sort(fs), sort(VAL),
+        return SplitRecords.record(new SplitPlan(split, order, counts, sort(lt), sort(bl), sort(fs), sort(VAL),
                 LongStream.range(6, N).toArray()), "toy");
     }
 
@@ -104,7 +104,7 @@ class LoadSplitsTest {
 
     private List<LongTailSplit> load(SplitFiles files, List<String> warnings) {
         return SplitFileLoader.load(files, ids, labels, C, warnings::add).stream()
-                .map(p -> LoadSplits.record(p, "toy")).toList();
+                .map(p -> SplitRecords.record(p, "toy")).toList();
     }
 
     private InvalidInputException fails(SplitFiles files) {
