@@ -62,6 +62,6 @@ abstract class CifarLt extends LongTailExperiment {
     static Defaults paper(String dataset, int numClasses, String dataDir, List<Double> mean, List<Double> std,
             int nMax, int valPerClass) {
         return new Defaults(dataset, numClasses, dataDir, 3, 32, mean, std, 0, 0, 5, nMax, 100, valPerClass, 0.01,
-                "resnet18", 1.0, 2000, 512, 10, 0.9, 128, "200,20");
+                "resnet18", 1.0, 2000, 512, 10, 0.9, 128, 1, 5, "200,20");
     }
 }

@@ -32,7 +32,7 @@ public final class ImageNet100Lt extends LongTailExperiment {
 
     public ImageNet100Lt() {
         super(new Defaults("imagenet-100", 100, "data/imagenet", 3, 224, List.of(0.485, 0.456, 0.406),
-                List.of(0.229, 0.224, 0.225), 0, 0, 1, 1, 1, 1, 0.01, "resnet50", 1.0, 500, 256, 10, 0.3, 512,
+                List.of(0.229, 0.224, 0.225), 0, 0, 1, 1, 1, 1, 0.01, "resnet50", 1.0, 500, 256, 10, 0.3, 512, 2, 10,
                 "200,20"));
     }
 

@@ -56,36 +56,38 @@ abstract class LongTailExperiment implements WorkflowDefinition {
             int warmupEpochs,
             double prune,
             int probeBatch,
+            int probeValidateEvery,
+            int fewshotValidateEvery,
             String knnK) {
 
         /** Fashion-MNIST from Debian's package: 1×28×28, its own mean and std. */
         static Defaults fashionMnist() {
             return new Defaults("fashion-mnist", 10, FASHION_MNIST, 1, 28, List.of(0.2860), List.of(0.3530), 0, 0, 3,
-                    4500, 100, 500, 0.01, "resnet18", 0.25, 5, 256, 1, 0.9, 128, "200,20");
+                    4500, 100, 500, 0.01, "resnet18", 0.25, 5, 256, 1, 0.9, 128, 1, 5, "200,20");
         }
 
         Defaults limits(int train, int test) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, train, test, splits,
                     nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs, prune,
-                    probeBatch, knnK);
+                    probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
         }
 
         Defaults subset(int splits, int nMax, double imbalance, int valPerClass, double fewShotFraction) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
         }
 
         Defaults pretrain(String arch, double width, int epochs, int batch, int warmupEpochs, double prune) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
         }
 
-        Defaults evaluation(int probeBatch, String knnK) {
+        Defaults evaluation(int probeBatch, int probeValidateEvery, int fewshotValidateEvery, String knnK) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
         }
     }
 
@@ -118,6 +120,8 @@ abstract class LongTailExperiment implements WorkflowDefinition {
     final Param<Integer> probeEpochs = Param.integer("probe.epochs", 30, "linear probe epochs (decay at 1/3, 2/3)")
             .atLeast(1);
     final Param<Integer> probeBatch;
+    final Param<Integer> probeValidateEvery;
+    final Param<Integer> fewshotValidateEvery;
     final Param<Boolean> probeAugment = Param.bool("probe.augment", false,
             "train the linear probe on augmented images through the frozen encoder (official RandomCrop(size, "
                     + "padding=4) + flip; ~100x slower); default: cached un-augmented features");
@@ -157,6 +161,10 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .requiring(v -> v >= 0 && v < 1, "be in [0, 1)");
         probeBatch = Param.integer("probe.batch", d.probeBatch(),
                 "batch of the linear and few-shot probes (paper: 128 CIFAR, 512 ImageNet)").atLeast(1);
+        probeValidateEvery = Param.integer("probe.validateEvery", d.probeValidateEvery(),
+                "validate the linear probe after every N-th epoch; only those epochs can be selected").atLeast(1);
+        fewshotValidateEvery = Param.integer("fewshot.validateEvery", d.fewshotValidateEvery(),
+                "validate the few-shot probe after every N-th epoch (official: 5 CIFAR, 10 ImageNet)").atLeast(1);
         knnK = Param.string("knn.k", d.knnK(),
                         "kNN neighbour counts, comma-separated; the first is reported as knn, the others as knn<k>")
                 .requiring(v -> parses(v), "be distinct positive integers separated by commas, e.g. 200,20");
@@ -225,8 +233,9 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         all.addAll(extraParams());
         all.addAll(subsetParams());
         all.addAll(List.of(arch, width, epochs, batch, lr,
-                temperature, prune, warmupEpochs, checkpointEvery, probeLr, probeEpochs, probeBatch, probeAugment,
-                fewshotLr, fewshotEpochs, fewshotAugment, knnK, seed));
+                temperature, prune, warmupEpochs, checkpointEvery, probeLr, probeEpochs, probeBatch,
+                probeValidateEvery, probeAugment, fewshotLr, fewshotEpochs, fewshotValidateEvery, fewshotAugment, knnK,
+                seed));
         return List.copyOf(all);
     }
 
@@ -256,10 +265,11 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 Artifact<Feature> features = wf.step("features-" + id, ExtractFeatures.with(encoder).of(data));
                 wf.step("probe-" + id, ProbeLinear.on(features, m).groupedBy(subset, k)
                         .epochs(p.get(probeEpochs)).lr(p.get(probeLr)).batch(p.get(probeBatch)).seed(p.get(seed))
-                        .augmented(encoder, data).augment(p.get(probeAugment)));
+                        .validateEvery(p.get(probeValidateEvery)).augmented(encoder, data).augment(p.get(probeAugment)));
                 wf.step("fewshot-" + id, ProbeFewShot.on(features, m).shots(subset, k)
                         .epochs(p.get(fewshotEpochs)).lr(p.get(fewshotLr)).batch(p.get(probeBatch))
-                        .seed(p.get(seed)).augmented(encoder, data).augment(p.get(fewshotAugment)));
+                        .seed(p.get(seed)).validateEvery(p.get(fewshotValidateEvery)).augmented(encoder, data)
+                        .augment(p.get(fewshotAugment)));
                 wf.step("knn-" + id, ClassifyKnn.on(features, m).groupedBy(subset, k).k(ks));
             }
         }

@@ -56,11 +56,14 @@ public final class LinearProbe {
         return run(train, val, test, numClasses, cfg, true, null);
     }
 
-    /** The selection rule: the 0-based index of the first maximum (first best on ties). */
+    /**
+     * The selection rule: the 0-based index of the first maximum (first best on ties) among the validated epochs
+     * (NaN = not validated).
+     */
     public static int bestEpochIndex(double[] validationAccuracy) {
-        int best = 0;
-        for (int e = 1; e < validationAccuracy.length; e++) {
-            if (validationAccuracy[e] > validationAccuracy[best]) {
+        int best = -1;
+        for (int e = 0; e < validationAccuracy.length; e++) {
+            if (!Double.isNaN(validationAccuracy[e]) && (best < 0 || validationAccuracy[e] > validationAccuracy[best])) {
                 best = e;
             }
         }
@@ -170,14 +173,15 @@ public final class LinearProbe {
                 sgdStep(b, gb, vb, lr, momentum, wd, firstStep);
                 firstStep = false;
             }
-            double valAcc = Accuracy.overall(val.y(), predict(val, w, b, d, c, bmax));
+            boolean validated = cfg.validatesAfter(epoch);
+            double valAcc = validated ? Accuracy.overall(val.y(), predict(val, w, b, d, c, bmax)) : Double.NaN;
             valHistory[epoch] = valAcc;
             lossHistory[epoch] = lossSum / n;
             if (traced) {
                 testHistory[epoch] =
                         Accuracy.perClass(test.y(), predict(test, w, b, d, c, bmax), c, "probe test set");
             }
-            if (valAcc > bestVal) { // strict: the first best epoch wins ties
+            if (validated && valAcc > bestVal) { // strict: the first best epoch wins ties
                 bestVal = valAcc;
                 bestEpoch = epoch;
                 for (int k = 0; k < c; k++) {
@@ -190,8 +194,9 @@ public final class LinearProbe {
                 double seconds = (now - epochStart) / 1e9;
                 double eta = (now - runStart) / 1e9 / (epoch + 1) * (cfg.epochs() - epoch - 1);
                 progress.accept(String.format(Locale.ROOT,
-                        "epoch %d/%d loss %.4f lr %.4g val %.2f%% %.0f img/s ETA %s",
-                        epoch + 1, cfg.epochs(), lossHistory[epoch], lr, valAcc, n / seconds, hms(eta)));
+                        "epoch %d/%d loss %.4f lr %.4g val %s %.0f img/s ETA %s",
+                        epoch + 1, cfg.epochs(), lossHistory[epoch], lr,
+                        validated ? String.format(Locale.ROOT, "%.2f%%", valAcc) : "-", n / seconds, hms(eta)));
                 epochStart = now;
             }
         }

@@ -7,8 +7,8 @@ import java.util.List;
  * Training settings of a linear probe on frozen features (SDCLR protocol, "Evaluation").
  *
  * <pre>{@code
- * ProbeConfig linear = ProbeConfig.linear(seed);                 // lr 30, 30 epochs, x0.1 at 10 and 20
- * ProbeConfig fewShot = ProbeConfig.fewShot(seed);               // 100 epochs, x0.1 at 40 and 60
+ * ProbeConfig linear = ProbeConfig.linear(seed);                 // lr 30, 30 epochs, x0.1 from 1-based epoch 10 and 20
+ * ProbeConfig fewShot = ProbeConfig.fewShot(seed);               // 100 epochs, x0.1 from epoch 40 and 60, validated every 5th
  * ProbeConfig quick = ProbeConfig.linear(seed).withEpochs(5).withDecayEpochs(List.of(3));
  * }</pre>
  *
@@ -21,6 +21,8 @@ import java.util.List;
  *     PyTorch's {@code MultiStepLR(milestones)} stepped once per epoch
  * @param decayFactor multiplier applied at each decay epoch
  * @param seed seed of the weight initialisation and the per-epoch shuffling
+ * @param validateEvery validate (and so consider for selection) only after every N-th epoch (1-based epoch
+ *     numbers divisible by N, as the official {@code --test_freq}); the last epoch when the run is shorter than N
  */
 public record ProbeConfig(
         int epochs,
@@ -30,7 +32,8 @@ public record ProbeConfig(
         int batch,
         List<Integer> decayEpochs,
         double decayFactor,
-        long seed)
+        long seed,
+        int validateEvery)
         implements Serializable {
 
     public ProbeConfig {
@@ -58,21 +61,42 @@ public record ProbeConfig(
         if (!(decayFactor > 0 && decayFactor <= 1)) {
             throw new IllegalArgumentException("decayFactor must be in (0, 1], was " + decayFactor);
         }
+        if (validateEvery <= 0) {
+            throw new IllegalArgumentException("validateEvery must be > 0, was " + validateEvery);
+        }
     }
 
-    /** The paper's linear probe: 30 epochs, lr 30, momentum 0.9, wd 0, batch 128, x0.1 at epochs 10 and 20. */
+    /** As before {@code validateEvery} existed: validate after every epoch. */
+    public ProbeConfig(int epochs, double lr, double momentum, double weightDecay, int batch, List<Integer> decayEpochs,
+            double decayFactor, long seed) {
+        this(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, 1);
+    }
+
+    /** Whether the validation accuracy is measured after epoch {@code epochIndex} (0-based). */
+    public boolean validatesAfter(int epochIndex) {
+        return (epochIndex + 1) % validateEvery == 0 || (epochs < validateEvery && epochIndex == epochs - 1);
+    }
+
+    /**
+     * The paper's linear probe: 30 epochs, lr 30, momentum 0.9, wd 0, batch 128, validated every epoch, ×0.1 from
+     * 0-based epoch 9 and 19. The official {@code train_cifar.py} steps {@code MultiStepLR(milestones=[10, 20])} at
+     * the start of each 1-based epoch, so epoch 10 (index 9) already trains at lr 3 and epoch 20 (index 19) at 0.3.
+     */
     public static ProbeConfig linear(long seed) {
-        return new ProbeConfig(30, 30, 0.9, 0, 128, List.of(10, 20), 0.1, seed);
+        return new ProbeConfig(30, 30, 0.9, 0, 128, List.of(9, 19), 0.1, seed, 1);
     }
 
-    /** The paper's few-shot probe: as {@link #linear} but 100 epochs, x0.1 at epochs 40 and 60. */
+    /**
+     * The paper's few-shot probe: as {@link #linear} but 100 epochs, ×0.1 from index 39 and 59 (milestones 40, 60),
+     * validated every 5th epoch ({@code --test_freq 5} in the official scripts).
+     */
     public static ProbeConfig fewShot(long seed) {
-        return new ProbeConfig(100, 30, 0.9, 0, 128, List.of(40, 60), 0.1, seed);
+        return new ProbeConfig(100, 30, 0.9, 0, 128, List.of(39, 59), 0.1, seed, 5);
     }
 
     /**
      * Learning rate used during epoch {@code epochIndex} (0-based): {@code lr * decayFactor^(number of decay epochs
-     * <= epochIndex)}. With decays at 10 and 20: epochs 0..9 use lr, 10..19 lr*0.1, 20.. lr*0.01.
+     * <= epochIndex)}. With decays at 9 and 19: epochs 0..8 use lr, 9..18 lr*0.1, 19.. lr*0.01.
      */
     public double lrAt(int epochIndex) {
         double rate = lr;
@@ -85,34 +109,38 @@ public record ProbeConfig(
     }
 
     public ProbeConfig withEpochs(int epochs) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withLr(double lr) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withMomentum(double momentum) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withWeightDecay(double weightDecay) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withBatch(int batch) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withDecayEpochs(List<Integer> decayEpochs) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withDecayFactor(double decayFactor) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
+    }
+
+    public ProbeConfig withValidateEvery(int validateEvery) {
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 
     public ProbeConfig withSeed(long seed) {
-        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed);
+        return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, validateEvery);
     }
 }

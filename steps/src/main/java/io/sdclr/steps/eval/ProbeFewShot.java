@@ -47,10 +47,14 @@ public final class ProbeFewShot extends TrainLinearClassifier<ProbeFewShot> {
         return new ProbeFewShot(features(), subset(), params, source);
     }
 
-    /** Decays at 40% and 60% of the run (40 and 60 of 100). */
+    /** Decays at 40% and 60% of the run: milestones 40 and 60 of 100, i.e. from 0-based epoch 39 and 59. */
     @Override
     List<Integer> decaysFor(int epochs) {
-        return List.of(epochs * 2 / 5, epochs * 3 / 5);
+        return decays(epochs);
+    }
+
+    static List<Integer> decays(int epochs) {
+        return List.of(epochs * 2 / 5 - 1, epochs * 3 / 5 - 1);
     }
 
     @Override

@@ -50,10 +50,17 @@ public final class ProbeLinear extends TrainLinearClassifier<ProbeLinear> {
         return new ProbeLinear(features(), subset(), params, source);
     }
 
-    /** Decays at 1/3 and 2/3 of the run (10 and 20 of 30). */
+    /**
+     * Decays at 1/3 and 2/3 of the run: the official milestones 10 and 20 of 30, which take effect from 1-based
+     * epoch 10 and 20 (0-based 9 and 19) because {@code train_cifar.py} steps the scheduler at each epoch's start.
+     */
     @Override
     List<Integer> decaysFor(int epochs) {
-        return List.of(epochs / 3, 2 * epochs / 3);
+        return decays(epochs);
+    }
+
+    static List<Integer> decays(int epochs) {
+        return List.of(epochs / 3 - 1, 2 * epochs / 3 - 1);
     }
 
     @Override

@@ -32,10 +32,12 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
     /**
      * Parameters ({@code probe.*} or {@code fewshot.*}).
      *
+     * @param validateEvery consider only every N-th epoch for the best-validation selection (the official
+     *     {@code --test_freq}: 1 for the linear probe, 5 for the few-shot probe on CIFAR)
      * @param augment train on augmented images through the frozen encoder instead of the cached features
      */
     public record Params(String method, int split, int epochs, double lr, double momentum, double weightDecay,
-            int batch, List<Integer> decayEpochs, long seed, boolean augment)
+            int batch, List<Integer> decayEpochs, long seed, int validateEvery, boolean augment)
             implements java.io.Serializable, Subject {
         public Params {
             decayEpochs = List.copyOf(decayEpochs);
@@ -43,11 +45,21 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
 
         static Params of(String method, int split, ProbeConfig d) {
             return new Params(method, split, d.epochs(), d.lr(), d.momentum(), d.weightDecay(), d.batch(),
-                    d.decayEpochs(), d.seed(), false);
+                    d.decayEpochs(), d.seed(), d.validateEvery(), false);
         }
 
         ProbeConfig config() {
-            return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, 0.1, seed);
+            return new ProbeConfig(epochs, lr, momentum, weightDecay, batch, decayEpochs, 0.1, seed, validateEvery);
+        }
+
+        Params withConfig(ProbeConfig c) {
+            return new Params(method, split, c.epochs(), c.lr(), c.momentum(), c.weightDecay(), c.batch(),
+                    c.decayEpochs(), c.seed(), c.validateEvery(), augment);
+        }
+
+        Params withAugment(boolean on) {
+            return new Params(method, split, epochs, lr, momentum, weightDecay, batch, decayEpochs, seed,
+                    validateEvery, on);
         }
     }
 
@@ -102,33 +114,30 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
     abstract TrainingSet trainingSet();
 
     public S lr(double lr) {
-        Params p = params;
-        return with(new Params(p.method(), p.split(), p.epochs(), lr, p.momentum(), p.weightDecay(), p.batch(),
-                p.decayEpochs(), p.seed(), p.augment()), source);
+        return with(params.withConfig(params.config().withLr(lr)), source);
     }
 
     /**
      * Epochs, with the learning-rate decays at the protocol's fractions of the run; a decay that would fall on the
-     * first epoch of a very short run (fewer than 3 epochs) is dropped.
+     * first epoch of a very short run is dropped.
      */
     public S epochs(int epochs) {
-        Params p = params;
         List<Integer> decays = decaysFor(epochs).stream().filter(e -> e > 0).distinct().toList();
-        return with(new Params(p.method(), p.split(), epochs, p.lr(), p.momentum(), p.weightDecay(), p.batch(),
-                decays, p.seed(), p.augment()), source);
+        return with(params.withConfig(params.config().withEpochs(epochs).withDecayEpochs(decays)), source);
     }
 
     /** Mini-batch size (128 for CIFAR in the official code, 512 for ImageNet-100). */
     public S batch(int batch) {
-        Params p = params;
-        return with(new Params(p.method(), p.split(), p.epochs(), p.lr(), p.momentum(), p.weightDecay(), batch,
-                p.decayEpochs(), p.seed(), p.augment()), source);
+        return with(params.withConfig(params.config().withBatch(batch)), source);
     }
 
     public S seed(long seed) {
-        Params p = params;
-        return with(new Params(p.method(), p.split(), p.epochs(), p.lr(), p.momentum(), p.weightDecay(), p.batch(),
-                p.decayEpochs(), seed, p.augment()), source);
+        return with(params.withConfig(params.config().withSeed(seed)), source);
+    }
+
+    /** Validate only after every N-th epoch; only those epochs can be selected (the official {@code --test_freq}). */
+    public S validateEvery(int n) {
+        return with(params.withConfig(params.config().withValidateEvery(n)), source);
     }
 
     /**
@@ -138,7 +147,7 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
      * the whole training set.
      */
     public S augmented(Artifact<Encoder> encoder, Artifact<Image> images) {
-        return with(withAugment(true), new ImageSource(encoder, images));
+        return with(params.withAugment(true), new ImageSource(encoder, images));
     }
 
     /**
@@ -147,13 +156,7 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
      * same inputs, same result.
      */
     public S augment(boolean on) {
-        return with(withAugment(on), source);
-    }
-
-    private Params withAugment(boolean on) {
-        Params p = params;
-        return new Params(p.method(), p.split(), p.epochs(), p.lr(), p.momentum(), p.weightDecay(), p.batch(),
-                p.decayEpochs(), p.seed(), on);
+        return with(params.withAugment(on), source);
     }
 
     @Override

@@ -42,23 +42,53 @@ class LinearProbeTest {
         assertThat(o.validationAccuracy()).isEqualTo(100.0);
     }
 
+    /**
+     * The official train_cifar.py calls MultiStepLR(milestones=[10, 20]).step() at the start of every 1-based epoch,
+     * so 1-based epoch 10 (index 9) already trains at lr 3: nine epochs at 30, ten at 3, eleven at 0.3.
+     */
     @Test
-    void learningRateDecaysAtTheConfiguredEpochs() {
+    void learningRateDecaysWhereTheOfficialSchedulerDoes() {
         ProbeConfig linear = ProbeConfig.linear(0);
         assertThat(linear.lrAt(0)).isEqualTo(30.0);
-        assertThat(linear.lrAt(9)).isEqualTo(30.0);
-        assertThat(linear.lrAt(10)).isWithin(1e-12).of(3.0);
-        assertThat(linear.lrAt(19)).isWithin(1e-12).of(3.0);
-        assertThat(linear.lrAt(20)).isWithin(1e-12).of(0.3);
+        assertThat(linear.lrAt(8)).isEqualTo(30.0);
+        assertThat(linear.lrAt(9)).isWithin(1e-12).of(3.0);
+        assertThat(linear.lrAt(18)).isWithin(1e-12).of(3.0);
+        assertThat(linear.lrAt(19)).isWithin(1e-12).of(0.3);
         assertThat(linear.lrAt(29)).isWithin(1e-12).of(0.3);
         ProbeConfig fewShot = ProbeConfig.fewShot(0);
         assertThat(fewShot.epochs()).isEqualTo(100);
-        assertThat(fewShot.lrAt(39)).isEqualTo(30.0);
-        assertThat(fewShot.lrAt(40)).isWithin(1e-12).of(3.0);
-        assertThat(fewShot.lrAt(59)).isWithin(1e-12).of(3.0);
-        assertThat(fewShot.lrAt(60)).isWithin(1e-12).of(0.3);
+        assertThat(fewShot.lrAt(38)).isEqualTo(30.0);
+        assertThat(fewShot.lrAt(39)).isWithin(1e-12).of(3.0);
+        assertThat(fewShot.lrAt(58)).isWithin(1e-12).of(3.0);
+        assertThat(fewShot.lrAt(59)).isWithin(1e-12).of(0.3);
         assertThat(fewShot.lrAt(99)).isWithin(1e-12).of(0.3);
         assertThat(linear.withDecayEpochs(List.of(2)).withDecayFactor(0.5).lrAt(2)).isEqualTo(15.0);
+        // The step's epochs(...) puts the decays at the same place for the default lengths.
+        assertThat(ProbeLinear.decays(30)).containsExactly(9, 19).inOrder();
+        assertThat(ProbeFewShot.decays(100)).containsExactly(39, 59).inOrder();
+    }
+
+    /** Few-shot validates every 5th epoch (the official --test_freq 5): only those epochs can be selected. */
+    @Test
+    void onlyValidatedEpochsCanBeSelected() {
+        LabeledFeatures train = clusters(20, 4, 6, 2.5, 1);
+        LabeledFeatures val = clusters(10, 4, 6, 2.5, 2);
+        LabeledFeatures test = clusters(10, 4, 6, 2.5, 3);
+        ProbeConfig every5 = ProbeConfig.fewShot(7).withEpochs(12).withDecayEpochs(List.of(8));
+        assertThat(every5.validateEvery()).isEqualTo(5);
+        ProbeTrace t = LinearProbe.trainTraced(train, val, test, 4, every5);
+        double[] v = t.validationAccuracy();
+        for (int e = 0; e < v.length; e++) {
+            assertThat(Double.isNaN(v[e])).isEqualTo((e + 1) % 5 != 0);
+        }
+        int selected = t.outcome().selectedEpoch();
+        assertThat(selected == 5 || selected == 10).isTrue();
+        assertThat(t.outcome().validationAccuracy()).isEqualTo(v[selected - 1]);
+        // A run shorter than the interval validates its last epoch.
+        ProbeTrace shortRun =
+                LinearProbe.trainTraced(train, val, test, 4, every5.withEpochs(3).withDecayEpochs(List.of()));
+        assertThat(shortRun.outcome().selectedEpoch()).isEqualTo(3);
+        assertThat(LinearProbe.bestEpochIndex(new double[] {Double.NaN, 40, Double.NaN, 40})).isEqualTo(1);
     }
 
     @Test
