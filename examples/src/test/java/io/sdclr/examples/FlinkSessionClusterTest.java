@@ -1,0 +1,171 @@
+package io.sdclr.examples;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The smoke workflow on a real Flink 1.19 session cluster: {@code infra/flink-cluster} starts a JobManager and a
+ * TaskManager as separate JVMs on a free port, the real CLI submits every wave to it with
+ * {@code --runner localhost:PORT}, and the results must be byte-identical to a DirectRunner run.
+ */
+class FlinkSessionClusterTest {
+    private static final Pattern DONE =
+            Pattern.compile("done: workflow=smoke run=(\\S+) ran=(\\d+) cached=(\\d+) out=(\\S+)");
+
+    @TempDir static Path tmp;
+    private static Path clusterDir;
+    private static Thread stopOnExit;
+
+    @Test
+    void smokeOnASessionClusterMatchesTheDirectRunner() throws Exception {
+        int port = freePort();
+        clusterDir = tmp.resolve("flink");
+        stopOnExit = new Thread(FlinkSessionClusterTest::stopCluster);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        // The cluster starts (two JVMs) while the reference run trains in this one.
+        Process start = script("start", "--port", String.valueOf(port), "--slots", "2", "--dir",
+                clusterDir.toString(), "--timeout", "120");
+
+        Cli.Result direct = Cli.run("run", "smoke", "--store", tmp.resolve("direct-store").toString(), "--out",
+                tmp.resolve("direct-out").toString(), "--device", "cpu");
+        assertThat(direct.exitCode()).isEqualTo(0);
+
+        assertThat(start.waitFor(150, TimeUnit.SECONDS)).isTrue();
+        String startLog = Files.readString(clusterDir.resolve("start.out"));
+        assertWithMessage("flink-cluster start:\n%s", startLog).that(start.exitValue()).isEqualTo(0);
+
+        Cli.Result r = Cli.run("run", "smoke", "--store", tmp.resolve("cluster-store").toString(), "--out",
+                tmp.resolve("cluster-out").toString(), "--device", "cpu", "--runner", "localhost:" + port);
+        assertWithMessage("sdclr run on the cluster; TaskManager log:\n%s", tmLogTail()).that(r.exitCode()).isEqualTo(0);
+        Matcher m = DONE.matcher(r.lastLine());
+        assertThat(m.matches()).isTrue();
+        assertThat(m.group(2)).isEqualTo("13");
+        assertThat(m.group(3)).isEqualTo("0");
+        String runId = m.group(1);
+        assertThat(r.err()).contains("running on localhost:" + port);
+
+        // Every wave of this run was a job on the cluster, and each one finished.
+        JsonNode jobs = new ObjectMapper().readTree(get("http://localhost:" + port + "/jobs/overview")).path("jobs");
+        List<String> ours = new ArrayList<>();
+        for (JsonNode j : jobs) {
+            String name = j.path("name").asText();
+            if (name.startsWith(("sdclr-smoke-" + runId).replaceAll("[^A-Za-z0-9-]", "-"))) {
+                ours.add(name + " " + j.path("state").asText());
+            }
+        }
+        assertThat(ours).isNotEmpty();
+        assertWithMessage("jobs %s", ours).that(ours.stream().allMatch(s -> s.endsWith(" FINISHED"))).isTrue();
+
+        assertThat(Files.readAllBytes(tmp.resolve("cluster-out/results.json")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("direct-out/results.json")));
+    }
+
+    @AfterAll
+    static void stop() {
+        stopCluster();
+        if (stopOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private static synchronized void stopCluster() {
+        if (clusterDir == null || !Files.isDirectory(clusterDir)) {
+            return;
+        }
+        try {
+            Process p = script("stop", "--dir", clusterDir.toString());
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException | InterruptedException e) {
+            System.err.println("could not stop the Flink cluster in " + clusterDir + ": " + e);
+        }
+    }
+
+    /** Runs infra/flink-cluster with this JVM's class path (the build's own jars) and thread count. */
+    private static Process script(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(repoRoot().resolve("infra/flink-cluster").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("SDCLR_CLASSPATH", testClassPath());
+        pb.environment().put("SDCLR_THREADS", System.getProperty("ai.djl.pytorch.num_threads", "2"));
+        Files.createDirectories(clusterDir);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(clusterDir.resolve(args[0] + ".out").toFile()));
+        return pb.start();
+    }
+
+    private static String testClassPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        // Only what exists: surefire may list folders that were never created (e.g. empty test resources).
+        List<String> kept = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) {
+            if (!e.isBlank() && Files.exists(Path.of(e))) {
+                kept.add(Path.of(e).toAbsolutePath().toString());
+            }
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+
+    private static Path repoRoot() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isExecutable(d.resolve("infra/flink-cluster"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("infra/flink-cluster not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> resp = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(resp.statusCode()).isEqualTo(200);
+        return resp.body();
+    }
+
+    private static String tmLogTail() {
+        try {
+            List<String> lines = Files.readAllLines(clusterDir.resolve("taskmanager.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
