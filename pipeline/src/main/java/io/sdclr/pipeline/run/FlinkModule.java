@@ -2,14 +2,22 @@ package io.sdclr.pipeline.run;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import io.sdclr.dsl.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -42,6 +50,9 @@ public final class FlinkModule extends AbstractModule {
 
     @Provides
     BeamRunner runner(ExecutionSettings settings) {
+        if (remote) {
+            checkClusterRunsThisCode(master);
+        }
         String n = name;
         String m = master;
         boolean r = remote;
@@ -71,6 +82,50 @@ public final class FlinkModule extends AbstractModule {
                 return o;
             }
         };
+    }
+
+    /**
+     * Jobs ship no code, so a session cluster computes with the code it was started with. Refuses a cluster whose
+     * {@value CodeId#CONFIG_KEY} (written by {@code infra/flink-cluster}) differs from this client's: its results
+     * would be cached under this code's keys.
+     */
+    static void checkClusterRunsThisCode(String hostPort) {
+        String url = "http://" + hostPort + "/jobmanager/config";
+        String body;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new InvalidInputException("--runner %s: %s answered HTTP %d; expected the REST endpoint of a "
+                        + "Flink session cluster", hostPort, url, r.statusCode());
+            }
+            body = r.body();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException(e, "--runner %s: cannot reach a Flink session cluster's REST API at %s "
+                    + "(%s); start one with: infra/flink-cluster start --port PORT", hostPort, url, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while contacting " + url, e);
+        }
+        String mine = CodeId.current();
+        Matcher entry = Pattern.compile("\\{[^{}]*\"key\"\\s*:\\s*\"" + Pattern.quote(CodeId.CONFIG_KEY) + "\"[^{}]*}")
+                .matcher(body);
+        Matcher value = entry.find()
+                ? Pattern.compile("\"value\"\\s*:\\s*\"([^\"]*)\"").matcher(entry.group())
+                : null;
+        if (value == null || !value.find()) {
+            throw new InvalidInputException("--runner %s: the cluster does not say which sdclr code it runs (no %s in "
+                    + "its configuration), so its results could not be cached safely; start it with infra/flink-cluster, "
+                    + "or add \"%s: %s\" to its flink-conf.yaml if it runs exactly this build", hostPort,
+                    CodeId.CONFIG_KEY, CodeId.CONFIG_KEY, mine);
+        }
+        if (!value.group(1).equals(mine)) {
+            throw new InvalidInputException("--runner %s: the cluster runs other sdclr code (code id %s) than this "
+                    + "client (%s), probably started before the last build; its results would be cached under this "
+                    + "code's keys. Restart it: infra/flink-cluster stop && infra/flink-cluster start --port %s",
+                    hostPort, value.group(1), mine, hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        }
     }
 
     /** An empty jar (a manifest only), written once per JVM. */
