@@ -12,6 +12,8 @@ import io.sdclr.steps.subset.LoadSplits;
 import io.sdclr.steps.subset.SplitFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * CIFAR-10-LT / CIFAR-100-LT with the paper's settings (ResNet-18, 2,000 epochs, batch 512, τ 0.2, pruning 0.9,
@@ -22,15 +24,33 @@ abstract class CifarLt extends LongTailExperiment {
     final Param<String> splitDir = Param.string("subset.splitDir", "",
             "the official SDCLR split/ directory to load the paper's .npy splits from (empty = generate splits)");
 
-    CifarLt(Defaults d) {
+    private final String name;
+    private final String description;
+    private final Function<String, ReadCifar> reader;
+    private final BiFunction<Path, Integer, SplitFiles> officialSplits;
+
+    /**
+     * @param reader the data step's reader for a directory
+     * @param officialSplits the official split files under the {@code split/} directory, for a number of splits
+     */
+    CifarLt(Defaults d, String name, String description, Function<String, ReadCifar> reader,
+            BiFunction<Path, Integer, SplitFiles> officialSplits) {
         super(d);
+        this.name = name;
+        this.description = description;
+        this.reader = reader;
+        this.officialSplits = officialSplits;
     }
 
-    /** The data step's reader for this dataset. */
-    abstract ReadCifar reader(String dir);
+    @Override
+    public String name() {
+        return name;
+    }
 
-    /** The official split files under {@code splitDir}. */
-    abstract SplitFiles officialSplits(Path splitDir, int splits);
+    @Override
+    public String description() {
+        return description;
+    }
 
     @Override
     String dataDirDescription() {
@@ -46,7 +66,7 @@ abstract class CifarLt extends LongTailExperiment {
 
     @Override
     Artifact<Image> readData(Workflow wf, Params p) {
-        return wf.step("data", reader(p.get(dataDir)).limits(p.get(trainLimit), p.get(testLimit)));
+        return wf.step("data", reader.apply(p.get(dataDir)).limits(p.get(trainLimit), p.get(testLimit)));
     }
 
     @Override
@@ -54,7 +74,7 @@ abstract class CifarLt extends LongTailExperiment {
         if (p.get(splitDir).isEmpty()) {
             return super.subsetStep(data, p);
         }
-        return LoadSplits.from(data, officialSplits(Path.of(p.get(splitDir)), p.get(splits)))
+        return LoadSplits.from(data, officialSplits.apply(Path.of(p.get(splitDir)), p.get(splits)))
                 .dataset(defaults.dataset(), defaults.numClasses());
     }
 

@@ -251,7 +251,6 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
 
     @Override
     public PCollection<Image> expand(StepInput in) {
-        checkExternalInputs();
         Path root = Path.of(params.dir());
         List<Chunk> chunks = new ArrayList<>();
         List<String> missing = new ArrayList<>();

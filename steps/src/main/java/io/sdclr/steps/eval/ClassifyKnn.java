@@ -115,11 +115,6 @@ public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
     }
 
     @Override
-    SerializableFunction<FeatureSets, Outcome> evaluation() {
-        throw new UnsupportedOperationException("kNN emits one result per k, see evaluations()");
-    }
-
-    @Override
     SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations() {
         List<Integer> ks = params.k();
         double t = params.temperature();

@@ -4,7 +4,6 @@ import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.ArtifactRecords;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
@@ -16,7 +15,6 @@ import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.EncoderSpec;
 import io.sdclr.steps.subset.SplitRecords;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -130,11 +128,8 @@ final class EvaluateAugmented {
         @Setup
         public void setup() {
             splitRecord = SplitRecords.split(subsetDir, params.split());
-            Encoder e = ArtifactRecords.readOne(encoderDir, Encoder.class);
-            spec = new EncoderSpec(e.getMethod(), e.getArch(), e.getWidth(), e.getChannels(), e.getImageSize(),
-                    e.getMean(), e.getStd());
-            model = FrozenEncoder.load(Path.of(encoderDir, e.getParamsFile()), spec, Devices.resolve(device),
-                    e.getParamsSha256());
+            model = FrozenEncoder.fromArtifact(encoderDir, device);
+            spec = model.spec();
         }
 
         @ProcessElement
@@ -184,7 +179,8 @@ final class EvaluateAugmented {
             System.err.println(tag + String.format(
                     "%s probe on %d augmented training images (RandomCrop(%d, padding=%d) + horizontal flip,"
                             + " re-drawn every epoch) through the frozen encoder, %d epochs, %s torch threads",
-                    kind.equals("probe") ? "linear" : "few-shot", ids.length, spec.imageSize(), PadCropFlip.PADDING, cfg.epochs(), Devices.torchThreads()));
+                    kind.equals("probe") ? "linear" : "few-shot", ids.length, spec.imageSize(), PadCropFlip.PADDING,
+                    cfg.epochs(), Devices.torchThreads()));
             AugmentedFeatures rows = new AugmentedFeatures(model, pixels, ids, labels, spec.channels(),
                     spec.imageSize(), cfg.seed());
             ProbeOutcome o = LinearProbe.train(rows, sets.val(), sets.test(), sets.numClasses(), cfg,

@@ -53,18 +53,11 @@ abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
         return subset;
     }
 
-    /** The evaluation itself, serializable so it runs inside the DoFn. */
-    abstract SerializableFunction<FeatureSets, Outcome> evaluation();
-
     /**
-     * Every result this step emits, by evaluation name ({@code linear}, {@code fewshot}, {@code knn}, ...). One
-     * result under the step's own evaluation name unless a step computes several in one pass (kNN at several k).
+     * The evaluation itself, serializable so it runs inside the DoFn: every result this step emits, by evaluation
+     * name ({@code linear}, {@code fewshot}, {@code knn}, ...); kNN emits one per k from one neighbour search.
      */
-    SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations() {
-        SerializableFunction<FeatureSets, Outcome> single = evaluation();
-        String name = evaluationName(kind());
-        return sets -> Map.of(name, single.apply(sets));
-    }
+    abstract SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations();
 
     /** The results.json name of a step kind's evaluation: the linear probe's kind is {@code probe}. */
     static String evaluationName(String kind) {

@@ -197,14 +197,15 @@ abstract class TrainLinearClassifier<S extends TrainLinearClassifier<S>>
     }
 
     @Override
-    SerializableFunction<FeatureSets, Outcome> evaluation() {
+    SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations() {
         ProbeConfig cfg = params.config();
         TrainingSet train = trainingSet();
+        String name = evaluationName(kind());
         return sets -> {
             LabeledFeatures x = train.of(sets);
             ProbeOutcome o = LinearProbe.train(x, sets.val(), sets.test(), sets.numClasses(), cfg);
-            return new Outcome(o.perClassTestAccuracy(), o.selectedEpoch(), o.validationAccuracy(),
-                    Map.of("trainImages", Integer.toString(x.y().length)));
+            return Map.of(name, new Outcome(o.perClassTestAccuracy(), o.selectedEpoch(), o.validationAccuracy(),
+                    Map.of("trainImages", Integer.toString(x.y().length))));
         };
     }
 }

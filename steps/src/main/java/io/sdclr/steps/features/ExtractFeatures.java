@@ -3,15 +3,12 @@ package io.sdclr.steps.features;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.ArtifactRecords;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
-import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.EncoderSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -121,11 +118,7 @@ public final class ExtractFeatures extends Step<ExtractFeatures.Params, Feature>
 
         @Setup
         public void setup() {
-            Encoder e = ArtifactRecords.readOne(encoderDir, Encoder.class);
-            EncoderSpec spec = new EncoderSpec(e.getMethod(), e.getArch(), e.getWidth(), e.getChannels(),
-                    e.getImageSize(), e.getMean(), e.getStd());
-            model = FrozenEncoder.load(Path.of(encoderDir, e.getParamsFile()), spec, Devices.resolve(device),
-                    e.getParamsSha256());
+            model = FrozenEncoder.fromArtifact(encoderDir, device);
         }
 
         @ProcessElement

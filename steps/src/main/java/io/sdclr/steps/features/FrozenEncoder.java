@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.pipeline.beam.ArtifactRecords;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.model.Branch;
+import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.DualBranchResNet;
 import io.sdclr.steps.model.EncoderSpec;
 import io.sdclr.steps.model.ParamsFile;
@@ -53,6 +56,22 @@ public final class FrozenEncoder implements AutoCloseable {
                     paramsFile, actual, expectedSha256);
         }
         return load(paramsFile, spec, device);
+    }
+
+    /**
+     * The encoder of a committed {@code Encoder} artifact: its record gives the architecture and the parameter
+     * file, whose SHA-256 is checked before loading. {@code device} is a {@link Devices#resolve} preference.
+     */
+    public static FrozenEncoder fromArtifact(String encoderDir, String device) {
+        Encoder e = ArtifactRecords.readOne(encoderDir, Encoder.class);
+        EncoderSpec spec = new EncoderSpec(e.getMethod(), e.getArch(), e.getWidth(), e.getChannels(),
+                e.getImageSize(), e.getMean(), e.getStd());
+        return load(Path.of(encoderDir, e.getParamsFile()), spec, Devices.resolve(device), e.getParamsSha256());
+    }
+
+    /** The architecture and input format the encoder was built from. */
+    public EncoderSpec spec() {
+        return net.spec();
     }
 
     public int featureDim() {

@@ -95,7 +95,7 @@ final class Format {
             case "linear" -> "Linear probe";
             case "fewshot" -> "Few-shot probe";
             case "knn" -> "kNN";
-            default -> evaluation.matches("knn[0-9]+") ? "kNN, k = " + evaluation.substring(3) : evaluation;
+            default -> evaluation;
         };
     }
 }

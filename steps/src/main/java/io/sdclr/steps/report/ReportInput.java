@@ -24,6 +24,8 @@ import java.util.Map;
  * @param grouping the Many / Medium / Few rule
  * @param splits D_i class counts per split
  * @param results one entry per (method, evaluation, split), any order
+ * @param evaluationLabels display names of evaluations whose name does not say enough (e.g. {@code knn} →
+ *     "kNN, k = 200"); others are named by their evaluation name
  */
 public record ReportInput(
         String workflow,
@@ -31,7 +33,8 @@ public record ReportInput(
         Map<String, Object> params,
         Grouping grouping,
         List<SplitCounts> splits,
-        List<EvaluationResult> results) {
+        List<EvaluationResult> results,
+        Map<String, String> evaluationLabels) {
 
     public ReportInput {
         if (workflow == null || dataset == null || grouping == null) {
@@ -54,6 +57,13 @@ public record ReportInput(
         params = Collections.unmodifiableMap(copy);
         splits = List.copyOf(splits);
         results = List.copyOf(results);
+        evaluationLabels = Map.copyOf(evaluationLabels);
+    }
+
+    /** Without evaluation labels. */
+    public ReportInput(String workflow, String dataset, Map<String, Object> params, Grouping grouping,
+            List<SplitCounts> splits, List<EvaluationResult> results) {
+        this(workflow, dataset, params, grouping, splits, results, Map.of());
     }
 
     /** With the ⌊C/3⌋ grouping (CIFAR, Fashion-MNIST). */

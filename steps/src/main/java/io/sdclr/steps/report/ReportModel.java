@@ -104,16 +104,9 @@ final class ReportModel {
         return List.copyOf(out);
     }
 
-    /**
-     * Display name of an evaluation. The first k of a kNN evaluation is reported as {@code knn}; its k comes from the
-     * workflow's {@code knn.k} parameter when the report lists it.
-     */
+    /** Display name of an evaluation: its label when the input gives one ("kNN, k = 200"), else by name. */
     String label(String evaluation) {
-        Object ks = input.params().get("knn.k");
-        if (evaluation.equals("knn") && ks != null) {
-            return "kNN, k = " + ks.toString().split(",")[0].strip();
-        }
-        return Format.evaluationName(evaluation);
+        return input.evaluationLabels().getOrDefault(evaluation, Format.evaluationName(evaluation));
     }
 
     /** Cells of one evaluation, by method in display order. */

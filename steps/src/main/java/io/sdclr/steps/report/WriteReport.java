@@ -105,7 +105,18 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
                     .thenComparingInt(ProbeResult::getSplit));
             Map<Integer, SplitCounts> splits = new TreeMap<>();
             List<EvaluationResult> results = new ArrayList<>();
+            Map<String, String> labels = new TreeMap<>();
             for (ProbeResult r : sorted) {
+                String k = r.getDetails().get("k");
+                if (k != null) {
+                    // kNN results carry their k; knn (the first k) and knn20 alike are labelled with it.
+                    String label = "kNN, k = " + k;
+                    String previous = labels.putIfAbsent(r.getEvaluation(), label);
+                    if (previous != null && !previous.equals(label)) {
+                        throw new IllegalStateException("results of evaluation " + r.getEvaluation()
+                                + " disagree on k: " + previous + " and " + label);
+                    }
+                }
                 int[] counts = r.getClassCounts().stream().mapToInt(Integer::intValue).toArray();
                 SplitCounts previous = splits.putIfAbsent(r.getSplit(), new SplitCounts(r.getSplit(), counts));
                 if (previous != null && !previous.equals(new SplitCounts(r.getSplit(), counts))) {
@@ -117,7 +128,7 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
             }
             ReportInput input = new ReportInput(params.workflow(), params.dataset(),
                     new LinkedHashMap<>(params.params()), params.grouping(), new ArrayList<>(splits.values()),
-                    results);
+                    results, labels);
             for (Map.Entry<String, byte[]> f : ReportRenderer.render(input).entrySet()) {
                 out.output(OutputFile.newBuilder().setPath(f.getKey()).setContent(ByteBuffer.wrap(f.getValue()))
                         .build());
