@@ -10,7 +10,9 @@ public record DefinitionError(Kind kind, String message) {
         FOREIGN_INPUT,
         TYPE_MISMATCH,
         CYCLE,
-        EMPTY_WORKFLOW
+        EMPTY_WORKFLOW,
+        INVALID_PARAMETERS,
+        PARAMETER_CONFLICT
     }
 
     @Override

@@ -1,68 +1,58 @@
 package io.sdclr.dsl;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 
-/** Values of a workflow's parameters: the defaults with the user's {@code --set} overrides applied. */
+/**
+ * The user's {@code --set key=value} overrides of one run. {@link Workflow#named(String, Params)} applies them to
+ * every step that declares the key, over the values the workflow's code gave; a workflow that needs a value while
+ * it is being built (how many splits, which split files) reads it with {@link #get}.
+ */
 public final class Params {
-    private final Map<String, Param<?>> spec;
-    private final Map<String, Object> values;
+    private final Map<String, String> overrides;
+    private final Map<String, Param<?>> read = new LinkedHashMap<>();
 
-    private Params(Map<String, Param<?>> spec, Map<String, Object> values) {
-        this.spec = spec;
-        this.values = values;
+    private Params(Map<String, String> overrides) {
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+    }
+
+    /** No overrides: every step keeps the values the workflow's code gives it. */
+    public static Params none() {
+        return new Params(Map.of());
+    }
+
+    /** {@code key -> text} as the user typed them; checked against the declared parameters when applied. */
+    public static Params of(Map<String, String> overrides) {
+        return new Params(Objects.requireNonNull(overrides, "overrides"));
     }
 
     /**
-     * Applies {@code overrides} (key to text) to the defaults of {@code declared}.
-     *
-     * @throws InvalidInputException for an unknown key (listing the valid keys) or a value of the wrong type
+     * The user's value of {@code param}, or its default: for values the workflow needs while it is built. The
+     * parameter then counts as declared by the workflow ({@code ./sdclr list} shows it).
      */
-    public static Params of(List<Param<?>> declared, Map<String, String> overrides) {
-        Map<String, Param<?>> spec = new LinkedHashMap<>();
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Param<?> p : declared) {
-            if (spec.putIfAbsent(p.key(), p) != null) {
-                throw new IllegalArgumentException("parameter " + p.key() + " is declared twice");
-            }
-            values.put(p.key(), p.defaultValue());
-        }
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            Param<?> p = spec.get(e.getKey());
-            if (p == null) {
-                throw new InvalidInputException("--set %s: unknown parameter; valid parameters: %s", e.getKey(),
-                        String.join(", ", spec.keySet()));
-            }
-            values.put(p.key(), p.parse(e.getValue()));
-        }
-        return new Params(spec, values);
-    }
-
     public <T> T get(Param<T> param) {
-        Object v = values.get(param.key());
-        if (v == null) {
-            throw new IllegalArgumentException("parameter " + param.key() + " is not declared by this workflow");
+        Param<?> before = read.putIfAbsent(param.key(), param);
+        if (before != null && !before.sameDeclaration(param)) {
+            throw new IllegalStateException("parameter " + param.key() + " is declared twice, differently");
         }
-        return param.type().cast(v);
+        String text = overrides.get(param.key());
+        return text == null ? param.defaultValue() : param.parse(text);
     }
 
-    /** Values by key, sorted, for reports. */
-    public Map<String, Object> asMap() {
-        return Collections.unmodifiableMap(new TreeMap<>(values));
+    /** The raw text of an override, or null. */
+    String override(String key) {
+        return overrides.get(key);
     }
 
-    /** Keys whose value differs from the default. */
-    public List<String> overridden() {
-        List<String> out = new ArrayList<>();
-        values.forEach((k, v) -> {
-            if (!v.equals(spec.get(k).defaultValue())) {
-                out.add(k);
-            }
-        });
-        return out;
+    /** Every key the user set. */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /** The parameters the workflow read with {@link #get}, by key. */
+    Map<String, Param<?>> read() {
+        return Collections.unmodifiableMap(read);
     }
 }

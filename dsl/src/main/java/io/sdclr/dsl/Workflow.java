@@ -47,23 +47,43 @@ public final class Workflow {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final String name;
+    private final Params overrides;
     private final List<Declaration> declarations = new ArrayList<>();
     private final List<Artifact<OutputFile>> published = new ArrayList<>();
 
     /** A step as declared, with where it was declared (file:line) for error messages. */
-    record Declaration(String name, Step<?, ?> step, String location) {}
+    record Declaration(String name, Step<?> step, String location) {}
 
-    private Workflow(String name) {
+    /** A parameter of the workflow with its value: the step's, or the user's override; {@code varies} if steps differ. */
+    public record Parameter(Param<?> param, String value, boolean varies) {}
+
+    private Workflow(String name, Params overrides) {
         this.name = name;
+        this.overrides = overrides;
     }
 
+    /** A workflow whose steps keep the values its code gives them. */
     public static Workflow named(String name) {
+        return named(name, Params.none());
+    }
+
+    /**
+     * A workflow whose steps take the user's {@code overrides}: every step that declares a key gets the user's
+     * value, whatever the workflow's code set; a key no step declares is an error of {@link #validate}.
+     */
+    public static Workflow named(String name, Params overrides) {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "workflow name must be lower case letters, digits and dashes, was \"" + name + "\"");
         }
-        return new Workflow(name);
+        return new Workflow(name, Objects.requireNonNull(overrides, "overrides"));
+    }
+
+    /** {@code step} as this workflow will run it: with the user's overrides of the parameters it declares. */
+    @SuppressWarnings("unchecked")
+    public <S extends Step<?>> S configure(S step) {
+        return (S) step.overriddenBy(overrides);
     }
 
     public String name() {
@@ -71,10 +91,10 @@ public final class Workflow {
     }
 
     /** Adds a step and returns the handle of its output artifact. */
-    public <O extends SpecificRecord> Artifact<O> step(String stepName, Step<?, O> step) {
+    public <O extends SpecificRecord> Artifact<O> step(String stepName, Step<O> step) {
         Objects.requireNonNull(stepName, "stepName");
         Objects.requireNonNull(step, "step");
-        declarations.add(new Declaration(stepName, step, callerLocation()));
+        declarations.add(new Declaration(stepName, configure(step), callerLocation()));
         return new Artifact<>(this, stepName, step.outputType(), false);
     }
 
@@ -108,6 +128,7 @@ public final class Workflow {
      * @throws WorkflowDefinitionException with every error found
      */
     public WorkflowGraph validate() {
+        checkOverrideKeys();
         List<DefinitionError> errors = new ArrayList<>();
         if (declarations.isEmpty()) {
             errors.add(new DefinitionError(DefinitionError.Kind.EMPTY_WORKFLOW, "the workflow declares no steps."));
@@ -122,6 +143,22 @@ public final class Workflow {
             if (first != null) {
                 errors.add(new DefinitionError(DefinitionError.Kind.DUPLICATE_STEP, String.format(
                         "step name \"%s\" is used twice (%s and %s).", d.name(), first.location(), d.location())));
+            }
+        }
+        Map<String, Param<?>> keys = new LinkedHashMap<>(overrides.read());
+        for (Declaration d : byName.values()) {
+            for (Param<?> p : d.step().params()) {
+                Param<?> other = keys.putIfAbsent(p.key(), p);
+                if (other != null && !other.sameDeclaration(p)) {
+                    errors.add(new DefinitionError(DefinitionError.Kind.PARAMETER_CONFLICT, String.format(
+                            "step \"%s\" (%s) declares %s differently from another step (%s, \"%s\" vs \"%s\").",
+                            d.name(), d.location(), p.key(), other.typeName(), other.description(),
+                            p.description())));
+                }
+            }
+            for (String problem : d.step().problems()) {
+                errors.add(new DefinitionError(DefinitionError.Kind.INVALID_PARAMETERS, String.format(
+                        "step \"%s\" (%s): %s", d.name(), d.location(), problem)));
             }
         }
         Map<String, List<String>> edges = new LinkedHashMap<>();
@@ -186,6 +223,45 @@ public final class Workflow {
             publishedNames.add(p.producer());
         }
         return new WorkflowGraph(name, order, publishedNames);
+    }
+
+    /**
+     * Every parameter of this workflow, in the order steps declare them (then those the workflow read while it was
+     * built), with the value the steps have.
+     */
+    public List<Parameter> parameters() {
+        Map<String, Param<?>> params = new LinkedHashMap<>();
+        Map<String, Set<String>> values = new LinkedHashMap<>();
+        for (Declaration d : declarations) {
+            for (Map.Entry<String, String> e : d.step().paramValues().entrySet()) {
+                params.putIfAbsent(e.getKey(), d.step().declared(e.getKey()));
+                values.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashSet<>()).add(e.getValue());
+            }
+        }
+        for (Param<?> p : overrides.read().values()) {
+            if (params.putIfAbsent(p.key(), p) == null) {
+                values.put(p.key(), Set.of(valueText(p)));
+            }
+        }
+        List<Parameter> out = new ArrayList<>();
+        params.forEach((k, p) -> out.add(new Parameter(p, values.get(k).iterator().next(), values.get(k).size() > 1)));
+        return out;
+    }
+
+    private <T> String valueText(Param<T> p) {
+        return p.text(overrides.get(p));
+    }
+
+    /** The user set a key that neither a step nor the workflow declares: an input error listing the valid keys. */
+    private void checkOverrideKeys() {
+        Set<String> valid = new java.util.LinkedHashSet<>();
+        parameters().forEach(p -> valid.add(p.param().key()));
+        for (String key : overrides.overrides().keySet()) {
+            if (!valid.contains(key)) {
+                throw new InvalidInputException("--set %s: unknown parameter; valid parameters: %s", key,
+                        String.join(", ", valid));
+            }
+        }
     }
 
     /** Each elementary cycle found by depth-first search, reported once, starting at its first-declared step. */

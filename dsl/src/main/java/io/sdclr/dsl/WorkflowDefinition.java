@@ -1,20 +1,22 @@
 package io.sdclr.dsl;
 
-import java.util.List;
-
 /**
  * A workflow users run by name ({@code ./sdclr run NAME}). Implementations are found with
  * {@link java.util.ServiceLoader}: list them in {@code META-INF/services/io.sdclr.dsl.WorkflowDefinition}.
  *
  * <pre>{@code
  * public final class Smoke implements WorkflowDefinition {
- *   static final Param<Integer> EPOCHS = Param.integer("pretrain.epochs", 1, "pretraining epochs").atLeast(1);
  *   public String name() { return "smoke"; }
  *   public String description() { return "a one-minute end-to-end check"; }
- *   public List<Param<?>> params() { return List.of(EPOCHS); }
- *   public Workflow build(Params p) { ... }
+ *   public Workflow build(Params p) {
+ *     Workflow wf = Workflow.named(name(), p);        // --set values reach every step declaring the key
+ *     ...
+ *   }
  * }
  * }</pre>
+ *
+ * <p>The workflow's parameters are those its steps declare ({@link Step#params()}) plus those it reads with
+ * {@link Params#get} while it is built; their defaults are the values its code gives the steps.
  */
 public interface WorkflowDefinition {
     String name();
@@ -22,9 +24,6 @@ public interface WorkflowDefinition {
     /** One line for {@code ./sdclr list}. */
     String description();
 
-    /** Every parameter, with its default; {@code --set} accepts exactly these keys. */
-    List<Param<?>> params();
-
-    /** Builds the workflow for these parameter values. */
+    /** Builds the workflow with the user's overrides (pass them to {@link Workflow#named(String, Params)}). */
     Workflow build(Params params);
 }

@@ -7,16 +7,9 @@ import org.apache.beam.sdk.values.PCollection;
 final class TestSteps {
     private TestSteps() {}
 
-    record NoParams() {}
-
-    static final class Source extends Step<NoParams, OutputFile> {
+    static final class Source extends Step<OutputFile> {
         Source() {
-            super("source", OutputFile.class);
-        }
-
-        @Override
-        public NoParams params() {
-            return new NoParams();
+            super(OutputFile.class);
         }
 
         @Override
@@ -30,17 +23,12 @@ final class TestSteps {
         }
     }
 
-    static final class Reads extends Step<NoParams, OutputFile> {
+    static final class Reads extends Step<OutputFile> {
         private final List<Artifact<?>> inputs;
 
         Reads(Artifact<?>... inputs) {
-            super("reads", OutputFile.class);
+            super(OutputFile.class);
             this.inputs = List.of(inputs);
-        }
-
-        @Override
-        public NoParams params() {
-            return new NoParams();
         }
 
         @Override

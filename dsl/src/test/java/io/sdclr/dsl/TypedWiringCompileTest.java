@@ -23,9 +23,8 @@ class TypedWiringCompileTest {
             import org.apache.avro.specific.SpecificRecord;
             abstract class Encoder implements SpecificRecord {}
             abstract class Features implements SpecificRecord {}
-            abstract class Extract extends Step<Extract.P, Features> {
-              record P() {}
-              Extract() { super("extract", Features.class); }
+            abstract class Extract extends Step<Features> {
+              Extract() { super(Features.class); }
               static Extract with(Artifact<Encoder> encoder) { return null; }
             }
             class Wiring {

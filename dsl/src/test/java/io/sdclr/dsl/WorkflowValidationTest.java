@@ -78,17 +78,12 @@ class WorkflowValidationTest {
     /** A second record type, to check typing. */
     abstract static class OtherRecord implements SpecificRecord {}
 
-    static final class ReadsOther extends Step<TestSteps.NoParams, OutputFile> {
+    static final class ReadsOther extends Step<OutputFile> {
         private final Artifact<OtherRecord> in;
 
         ReadsOther(Artifact<OtherRecord> in) {
-            super("readsOther", OutputFile.class);
+            super(OutputFile.class);
             this.in = in;
-        }
-
-        @Override
-        public TestSteps.NoParams params() {
-            return new TestSteps.NoParams();
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.sdclr.dsl.Workflow;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.data.ReadCifar;
+import io.sdclr.steps.subset.BuildLongTail;
 import io.sdclr.steps.subset.LoadSplits;
 import io.sdclr.steps.subset.SplitFiles;
 import java.nio.file.Path;
@@ -21,9 +22,6 @@ import java.util.function.Function;
  * {@code --set subset.splitDir=PATH/TO/SDCLR/split}.
  */
 abstract class CifarLt extends LongTailExperiment {
-    final Param<String> splitDir = Param.string("subset.splitDir", "",
-            "the official SDCLR split/ directory to load the paper's .npy splits from (empty = generate splits)");
-
     private final String name;
     private final String description;
     private final Function<String, ReadCifar> reader;
@@ -53,35 +51,25 @@ abstract class CifarLt extends LongTailExperiment {
     }
 
     @Override
-    String dataDirDescription() {
-        return "directory of the CIFAR binary version (" + (defaults.numClasses() == 10
-                ? "data_batch_1..5.bin, test_batch.bin" : "train.bin, test.bin")
-                + "), downloaded from https://www.cs.toronto.edu/~kriz/cifar.html";
-    }
-
-    @Override
-    List<Param<?>> extraParams() {
-        return List.of(splitDir);
-    }
-
-    @Override
     Artifact<Image> readData(Workflow wf, Params p) {
-        return wf.step("data", reader.apply(p.get(dataDir)).limits(p.get(trainLimit), p.get(testLimit)));
+        return wf.step("data", reader.apply(defaults.dataDir()).limits(defaults.trainLimit(), defaults.testLimit()));
     }
 
+    /** Generated splits, or the official split files when {@code subset.splitDir} is set. */
     @Override
-    Step<?, LongTailSplit> subsetStep(Artifact<Image> data, Params p) {
-        if (p.get(splitDir).isEmpty()) {
+    Step<LongTailSplit> subsetStep(Artifact<Image> data, Params p) {
+        String dir = p.get(LoadSplits.SPLIT_DIR);
+        if (dir.isEmpty()) {
             return super.subsetStep(data, p);
         }
-        return LoadSplits.from(data, officialSplits.apply(Path.of(p.get(splitDir)), p.get(splits)))
-                .dataset(defaults.dataset(), defaults.numClasses());
+        return LoadSplits.from(data, officialSplits.apply(Path.of(dir), p.get(BuildLongTail.SPLITS.withDefault(
+                defaults.splits())))).dataset(defaults.dataset(), defaults.numClasses());
     }
 
     /** The paper's CIFAR settings for a dataset with these facts. */
     static Defaults paper(String dataset, int numClasses, String dataDir, List<Double> mean, List<Double> std,
             int nMax, int valPerClass) {
         return new Defaults(dataset, numClasses, dataDir, 3, 32, mean, std, 0, 0, 5, nMax, 100, valPerClass, 0.01,
-                "resnet18", 1.0, 2000, 512, 10, 0.9, 128, 1, 5, "200,20");
+                "resnet18", 1.0, 2000, 512, 10, 0.9, 128, 1, 5, List.of(200, 20));
     }
 }

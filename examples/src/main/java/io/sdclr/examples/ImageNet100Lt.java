@@ -23,17 +23,14 @@ import java.util.List;
  * count: Many > 100, Few < 20.
  */
 public final class ImageNet100Lt extends LongTailExperiment {
-    final Param<String> splitDir = Param.string("subset.splitDir", "",
-            "the official SDCLR split/ directory holding imagenet-100/*.txt (empty = DATA_DIR/split)");
-    final Param<String> trainList = Param.string("data.trainList", "",
+    /** Read while the workflow is built: it decides which list files the data step reads. */
+    static final Param<String> TRAIN_LIST = Param.string("data.trainList", "",
             "the full ImageNet-100 training list (relative/path label lines); empty = the union of D_i, D_b, S_b");
-    final Param<Integer> size = Param.integer("data.size", 224,
-            "images are resized (shorter side) and centre-cropped to SIZE x SIZE").atLeast(8);
 
     public ImageNet100Lt() {
         super(new Defaults("imagenet-100", 100, "data/imagenet", 3, 224, List.of(0.485, 0.456, 0.406),
                 List.of(0.229, 0.224, 0.225), 0, 0, 1, 1, 1, 1, 0.01, "resnet50", 1.0, 500, 256, 10, 0.3, 512, 2, 10,
-                "200,20"));
+                List.of(200, 20)));
     }
 
     @Override
@@ -46,18 +43,10 @@ public final class ImageNet100Lt extends LongTailExperiment {
         return "SimCLR vs SDCLR on ImageNet-100-LT, the paper's settings and official lists (ResNet-50; needs a GPU)";
     }
 
-    @Override
-    String dataDirDescription() {
-        return "ImageNet root directory: the list files' paths (train/nXXXX/...JPEG, val/...) are relative to it";
-    }
-
-    @Override
-    List<Param<?>> extraParams() {
-        return List.of(size, trainList, splitDir);
-    }
-
     private Path splitDirOf(Params p) {
-        return p.get(splitDir).isEmpty() ? Path.of(p.get(dataDir), "split") : Path.of(p.get(splitDir));
+        String dir = p.get(LoadSplits.SPLIT_DIR);
+        return dir.isEmpty() ? Path.of(p.get(ReadImageFolder.DIR.withDefault(defaults.dataDir())), "split")
+                : Path.of(dir);
     }
 
     /**
@@ -67,12 +56,12 @@ public final class ImageNet100Lt extends LongTailExperiment {
     private List<Path> trainLists(Params p) {
         Path dir = splitDirOf(p).resolve("imagenet-100");
         List<Path> lists = new ArrayList<>();
-        if (p.get(trainList).isEmpty()) {
+        if (p.get(TRAIN_LIST).isEmpty()) {
             lists.add(dir.resolve("imageNet_100_LT_train.txt"));
             lists.add(dir.resolve("imageNet_100_BL_train.txt"));
             lists.add(dir.resolve("imageNet_100_sub_balance_train_0.01.txt"));
         } else {
-            lists.add(Path.of(p.get(trainList)));
+            lists.add(Path.of(p.get(TRAIN_LIST)));
         }
         lists.add(dir.resolve("ImageNet_100_val.txt"));
         return lists;
@@ -80,34 +69,19 @@ public final class ImageNet100Lt extends LongTailExperiment {
 
     @Override
     Artifact<Image> readData(Workflow wf, Params p) {
-        return wf.step("data", ReadImageFolder.from(Path.of(p.get(dataDir)))
+        return wf.step("data", ReadImageFolder.from(Path.of(defaults.dataDir()))
                 .train(trainLists(p))
                 .test(List.of(splitDirOf(p).resolve("imagenet-100").resolve("ImageNet_100_test.txt")))
                 .numClasses(defaults.numClasses())
-                .size(p.get(size))
+                .size(defaults.imageSize())
                 .channels(3)
-                .limits(p.get(trainLimit), p.get(testLimit)));
+                .limits(defaults.trainLimit(), defaults.testLimit()));
     }
 
     @Override
-    Step<?, LongTailSplit> subsetStep(Artifact<Image> data, Params p) {
+    Step<LongTailSplit> subsetStep(Artifact<Image> data, Params p) {
         return LoadSplits.from(data, SplitFiles.officialImageNet100(splitDirOf(p), trainLists(p)))
                 .dataset(defaults.dataset(), defaults.numClasses());
-    }
-
-    @Override
-    List<Param<?>> subsetParams() {
-        return List.of(); // the official lists fix D_i, D_b, S_b and the validation set
-    }
-
-    @Override
-    int imageSize(Params p) {
-        return p.get(size);
-    }
-
-    @Override
-    int splitCount(Params p) {
-        return 1;
     }
 
     @Override

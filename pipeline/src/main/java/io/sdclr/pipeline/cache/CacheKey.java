@@ -1,5 +1,6 @@
 package io.sdclr.pipeline.cache;
 
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.pipeline.store.Hashing;
 import io.sdclr.pipeline.store.StepRecord;
@@ -9,8 +10,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Cache key of a step = SHA-256 of (step name, kind, code fingerprint, version, canonical parameters, content
- * digests of its inputs, SHA-256 of its external files). Runner, threads and device are deliberately absent.
+ * Cache key of a step = SHA-256 of (step name, code fingerprint, version, parameters by their {@code --set} key,
+ * settings, content digests of its inputs, SHA-256 of its external files). Runner, threads, device and
+ * execution-only parameters are deliberately absent.
+ *
+ * <p>{@code params} holds the parameters under their user keys ({@code probe.lr}) and the settings under
+ * {@code setting:NAME}, so the reasons {@code plan} gives name exactly what a user can type.
  */
 public record CacheKey(
         String key,
@@ -21,8 +26,18 @@ public record CacheKey(
         TreeMap<String, String> inputs,
         TreeMap<String, String> external) {
 
-    public static CacheKey of(String stepName, Step<?, ?> step, Map<String, String> inputDigests) {
-        TreeMap<String, String> params = CanonicalParams.of(step.kind(), step.params());
+    /** Prefix of the entries of {@link #params} that are settings of the workflow's code, not parameters. */
+    public static final String SETTING = "setting:";
+
+    public static CacheKey of(String stepName, Step<?> step, Map<String, String> inputDigests) {
+        TreeMap<String, String> params = new TreeMap<>();
+        Map<String, String> values = step.paramValues();
+        for (Param<?> p : step.params()) {
+            if (!p.isExecutionOnly()) {
+                params.put(p.key(), values.get(p.key()));
+            }
+        }
+        step.settings().forEach((k, v) -> params.put(SETTING + k, v));
         TreeMap<String, String> inputs = new TreeMap<>(inputDigests);
         TreeMap<String, String> external = new TreeMap<>();
         for (Path p : step.externalInputs()) {
@@ -32,10 +47,9 @@ public record CacheKey(
                 external.put(p.toAbsolutePath().normalize().toString(), "missing");
             }
         }
-        String code = CodeFingerprint.of(step.codeClasses());
+        String code = CodeFingerprint.of(step.getClass());
         StringBuilder sb = new StringBuilder();
         sb.append("step=").append(stepName).append('\n');
-        sb.append("kind=").append(step.kind()).append('\n');
         sb.append("code=").append(code).append('\n');
         sb.append("version=").append(step.version()).append('\n');
         params.forEach((k, v) -> sb.append("param ").append(k).append('=').append(v).append('\n'));

@@ -4,93 +4,192 @@ import io.sdclr.pipeline.store.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.CodeSource;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Enumeration;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
- * A hash of the bytecode of every class in the packages of a step's code classes (not sub-packages), read
- * from the directory or jar each class was loaded from. Editing any class of those packages changes the
- * fingerprint and re-runs the step; rebuilding unchanged sources with the same compiler does not.
+ * The code fingerprint of a step: a hash of everything its code can run, so that editing that code re-runs the
+ * step and editing anything else does not. It is SHA-256 over the sorted lines
+ *
+ * <ul>
+ *   <li>{@code class <binary name> <sha256 of its bytes>} for every project class ({@code io.sdclr.*}) reachable
+ *       from the step class through class-file references: CONSTANT_Class entries (nested and anonymous classes
+ *       included, lambdas live in their host class) and the types named in descriptors and generic signatures
+ *       (see {@link ConstantPool}), followed transitively;
+ *   <li>{@code lib <jar file name>} for every jar holding a non-project class named directly by a reachable
+ *       project class (the file name carries the version, e.g. {@code beam-sdks-java-core-2.70.0.jar}); a
+ *       non-project class found in a directory contributes {@code lib <binary name> <sha256 of its bytes>};
+ *   <li>{@code java <java.specification.version>} when JDK classes are named (they always are).
+ * </ul>
+ *
+ * <p>The bytes come from the class loader of the step class, so class directories and jars work alike, and
+ * rebuilding unchanged sources with the same compiler changes nothing. Limits: references that exist only at run
+ * time (reflection, {@code Class.forName} on a computed name, {@link java.util.ServiceLoader}, resources) are not
+ * seen; a step whose behaviour depends on such code must say so through {@code Step.version()}. Library classes
+ * are not walked: a library is identified by its jar name, not its content.
  */
 public final class CodeFingerprint {
-    private static final Map<String, String> BY_PACKAGE = new ConcurrentHashMap<>();
+    private static final String PROJECT = "io/sdclr/";
+    private static final Map<Class<?>, String> BY_ROOT = new ConcurrentHashMap<>();
 
     private CodeFingerprint() {}
 
-    public static String of(Collection<Class<?>> classes) {
-        TreeMap<String, String> packages = new TreeMap<>();
-        for (Class<?> c : classes) {
-            packages.put(c.getPackageName() + "@" + location(c), ofPackage(c));
+    /**
+     * The fingerprint of {@code root}'s reachable code; cached, since loaded classes do not change in a run.
+     *
+     * @throws IllegalArgumentException if {@code root} is not a project class ({@code io.sdclr.*})
+     */
+    public static String of(Class<?> root) {
+        return BY_ROOT.computeIfAbsent(root, r -> hash(lines(List.of(r), loaderBytes(loader(r)))));
+    }
+
+    /**
+     * For tests: the fingerprint of {@code root} with project class bytes from {@code projectClassBytes} (binary
+     * name in dot form to class-file bytes, {@code null} if absent); library jars come from {@code root}'s loader.
+     * Not cached.
+     */
+    public static String of(Class<?> root, Function<String, byte[]> projectClassBytes) {
+        return hash(lines(List.of(root), projectClassBytes));
+    }
+
+    /**
+     * The fingerprint of the union of the reachable code of {@code roots}.
+     *
+     * @deprecated a step's fingerprint is {@link #of(Class)} of its class; kept until callers move.
+     */
+    @Deprecated
+    public static String of(Collection<Class<?>> roots) {
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("no classes to fingerprint");
         }
-        MessageDigest md = Hashing.sha256();
-        packages.forEach((k, v) -> md.update((k.substring(0, k.indexOf('@')) + "=" + v + "\n").getBytes()));
-        return Hashing.hex(md.digest());
+        Class<?> any = roots.iterator().next();
+        return hash(lines(roots, loaderBytes(loader(any))));
     }
 
-    private static String location(Class<?> c) {
-        CodeSource cs = c.getProtectionDomain().getCodeSource();
-        return cs == null ? "unknown" : cs.getLocation().toString();
+    /** For tests: the binary names (dot form) of the project classes reachable from {@code root}, sorted. */
+    public static SortedSet<String> reachable(Class<?> root, Function<String, byte[]> projectClassBytes) {
+        return walk(List.of(root), projectClassBytes).keySet().stream()
+                .map(n -> n.replace('/', '.'))
+                .collect(TreeSet::new, TreeSet::add, TreeSet::addAll);
     }
 
-    static String ofPackage(Class<?> anchor) {
-        String key = anchor.getPackageName() + "@" + location(anchor);
-        return BY_PACKAGE.computeIfAbsent(key, k -> compute(anchor));
+    /** For tests: {@link #reachable(Class, Function)} with the bytes {@code root}'s class loader serves. */
+    public static SortedSet<String> reachable(Class<?> root) {
+        return reachable(root, loaderBytes(loader(root)));
     }
 
-    private static String compute(Class<?> anchor) {
-        String pkgPath = anchor.getPackageName().replace('.', '/');
-        TreeMap<String, byte[]> classes = new TreeMap<>();
-        try {
-            CodeSource cs = anchor.getProtectionDomain().getCodeSource();
-            if (cs == null) {
-                throw new IllegalStateException("no code source for " + anchor.getName());
+    /** For tests: the class-file bytes of a binary name (dot form) as {@code loader} serves them, or null. */
+    public static Function<String, byte[]> loaderBytes(ClassLoader loader) {
+        return name -> {
+            try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
+                return in == null ? null : in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the bytecode of " + name, e);
             }
-            URL url = cs.getLocation();
-            Path loc = Path.of(url.toURI());
-            if (Files.isDirectory(loc)) {
-                Path dir = loc.resolve(pkgPath);
-                try (Stream<Path> s = Files.list(dir)) {
-                    for (Path p : s.filter(p -> p.toString().endsWith(".class")).toList()) {
-                        classes.put(p.getFileName().toString(), Files.readAllBytes(p));
-                    }
-                }
-            } else {
-                try (JarFile jar = new JarFile(loc.toFile())) {
-                    Enumeration<JarEntry> entries = jar.entries();
-                    while (entries.hasMoreElements()) {
-                        JarEntry e = entries.nextElement();
-                        String n = e.getName();
-                        if (n.startsWith(pkgPath + "/") && n.endsWith(".class")
-                                && n.indexOf('/', pkgPath.length() + 1) < 0) {
-                            try (InputStream in = jar.getInputStream(e)) {
-                                classes.put(n.substring(pkgPath.length() + 1), in.readAllBytes());
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bytecode of package " + anchor.getPackageName(), e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        MessageDigest md = Hashing.sha256();
-        classes.forEach((name, bytes) -> {
-            md.update(name.getBytes());
-            md.update(Hashing.sha256().digest(bytes));
+        };
+    }
+
+    /** The lines that {@link #of} hashes, sorted. */
+    static SortedSet<String> lines(Collection<Class<?>> roots, Function<String, byte[]> projectClassBytes) {
+        Map<String, Reached> reached = walk(roots, projectClassBytes);
+        ClassLoader loader = loader(roots.iterator().next());
+        SortedSet<String> lines = new TreeSet<>();
+        Set<String> libraryClasses = new TreeSet<>();
+        reached.forEach((name, r) -> {
+            lines.add("class " + name.replace('/', '.') + " " + r.sha256());
+            libraryClasses.addAll(r.libraryRefs());
         });
+        for (String name : libraryClasses) {
+            String line = libraryLine(loader, name);
+            if (line != null) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** A reached project class: the hash of its bytes and the non-project classes it names directly. */
+    private record Reached(String sha256, Set<String> libraryRefs) {}
+
+    /** Breadth-first over project classes, internal names ({@code io/sdclr/...}), sorted by name. */
+    private static Map<String, Reached> walk(Collection<Class<?>> roots, Function<String, byte[]> bytesOf) {
+        Map<String, Reached> reached = new TreeMap<>();
+        Deque<String> todo = new ArrayDeque<>();
+        Set<String> seen = new TreeSet<>();
+        for (Class<?> root : roots) {
+            String name = root.getName().replace('.', '/');
+            if (!name.startsWith(PROJECT)) {
+                throw new IllegalArgumentException(root.getName() + " is not a project class (io.sdclr.*)");
+            }
+            if (seen.add(name)) {
+                todo.add(name);
+            }
+        }
+        while (!todo.isEmpty()) {
+            String name = todo.poll();
+            byte[] bytes = bytesOf.apply(name.replace('/', '.'));
+            if (bytes == null) {
+                continue; // named only in a string that looks like a descriptor, or not on this class path
+            }
+            Set<String> libraryRefs = new TreeSet<>();
+            for (String ref : ConstantPool.parse(bytes).references()) {
+                if (!ref.startsWith(PROJECT)) {
+                    libraryRefs.add(ref);
+                } else if (seen.add(ref)) {
+                    todo.add(ref);
+                }
+            }
+            reached.put(name, new Reached(Hashing.sha256(bytes), libraryRefs));
+        }
+        return reached;
+    }
+
+    /** The line a non-project class contributes, or null if {@code loader} does not know it. */
+    private static String libraryLine(ClassLoader loader, String internalName) {
+        URL url = loader.getResource(internalName + ".class");
+        if (url == null) {
+            return null; // a string that looks like a descriptor, or an optional dependency that is absent
+        }
+        String s = url.toString();
+        return switch (url.getProtocol()) {
+            case "jrt" -> "java " + System.getProperty("java.specification.version");
+            case "jar" -> {
+                String jar = s.substring(0, s.lastIndexOf("!/")); // the innermost jar if nested
+                yield "lib " + jar.substring(jar.lastIndexOf('/') + 1);
+            }
+            default -> "lib " + internalName.replace('/', '.') + " " + Hashing.sha256(read(url));
+        };
+    }
+
+    private static ClassLoader loader(Class<?> c) {
+        return c.getClassLoader() != null ? c.getClassLoader() : ClassLoader.getSystemClassLoader();
+    }
+
+    private static byte[] read(URL url) {
+        try (InputStream in = url.openStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + url, e);
+        }
+    }
+
+    private static String hash(SortedSet<String> lines) {
+        MessageDigest md = Hashing.sha256();
+        for (String line : lines) {
+            md.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         return Hashing.hex(md.digest());
     }
 }

@@ -3,8 +3,8 @@ package io.sdclr.pipeline.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Params;
+import io.sdclr.dsl.Workflow;
 import io.sdclr.dsl.WorkflowDefinition;
 import io.sdclr.dsl.WorkflowDefinitionException;
 import io.sdclr.dsl.WorkflowGraph;
@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
 
         Prepared(RunOptions o) {
             definition = new WorkflowCatalog().get(o.workflow);
-            params = Params.of(definition.params(), o.set);
+            params = Params.of(o.set);
             graph = definition.build(params).validate();
             if (o.parallelism < 0) {
                 throw new InvalidInputException("--parallelism %d: expected a whole number >= 1", o.parallelism);
@@ -168,10 +168,13 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             for (WorkflowDefinition d : new WorkflowCatalog().all()) {
                 System.out.println(d.name() + " - " + d.description());
-                int w = d.params().stream().mapToInt(x -> x.key().length()).max().orElse(0);
-                for (Param<?> prm : d.params()) {
-                    System.out.printf("    %-" + w + "s = %-34s %-10s %s%n", prm.key(),
-                            io.sdclr.dsl.Canonical.value(prm.defaultValue()), prm.typeName(), prm.description());
+                // The parameters are those the workflow's steps declare; the defaults are the values its code gives.
+                List<Workflow.Parameter> params = d.build(Params.none()).parameters();
+                int w = params.stream().mapToInt(x -> x.param().key().length()).max().orElse(0);
+                for (Workflow.Parameter prm : params) {
+                    System.out.printf("    %-" + w + "s = %-34s %-10s %s%n", prm.param().key(),
+                            prm.varies() ? "(differs by step)" : prm.value(), prm.param().typeName(),
+                            prm.param().description());
                 }
                 System.out.println();
             }

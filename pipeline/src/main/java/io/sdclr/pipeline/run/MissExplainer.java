@@ -30,12 +30,15 @@ final class MissExplainer {
         for (String k : union(before.params(), now.params())) {
             String a = before.params().get(k);
             String b = now.params().get(k);
+            // Parameters under the key a user types (--set probe.lr=10); settings of the workflow's code apart.
+            String what = k.startsWith(CacheKey.SETTING)
+                    ? "setting " + k.substring(CacheKey.SETTING.length()) : "parameter " + k;
             if (a == null) {
-                reasons.add("parameter " + k + " added = " + b);
+                reasons.add(what + " added = " + b);
             } else if (b == null) {
-                reasons.add("parameter " + k + " removed (was " + a + ")");
+                reasons.add(what + " removed (was " + a + ")");
             } else if (!a.equals(b)) {
-                reasons.add("parameter " + k + " changed " + a + " -> " + b);
+                reasons.add(what + " changed " + a + " -> " + b);
             }
         }
         for (String k : union(before.inputs(), now.inputs())) {

@@ -181,29 +181,28 @@ public final class WorkflowRunner {
                     ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-"),
                     exclusive));
             registerCoders(pipeline, graph);
+            Map<String, Path> progress = new LinkedHashMap<>();
             for (Pending p : wavePending) {
                 console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");
                 p.staging = store.newStaging(p.node().name());
-                Map<String, PCollection<?>> inputs = new LinkedHashMap<>();
-                Map<String, String> inputDirs = new LinkedHashMap<>();
+                Map<String, StepInput.Source<?>> inputs = new LinkedHashMap<>();
                 for (String producer : p.node().inputs()) {
-                    String digest = digests.get(producer);
                     Class<? extends SpecificRecord> type = graph.node(producer).orElseThrow().step().outputType();
-                    inputDirs.put(producer, store.artifactDir(digest).toString());
-                    inputs.put(producer, read(pipeline, "read " + producer + " for " + p.node().name(), type,
-                            store.artifactDir(digest).resolve("*.avro").toString()));
+                    inputs.put(producer, source(producer, type, store.artifactDir(digests.get(producer))));
                 }
                 if (p.forced) {
                     // A forced step starts over: no checkpoint of an earlier run of the same key is resumed.
                     store.clearWorkDir(p.key().key());
                 }
-                StepContext ctx = new StepContext(p.node().name(), p.staging.toString(),
-                        store.workDir(p.key().key()).toString(), inputDirs, settings.device());
-                applyAndWrite(pipeline, p.node().name(), p.node().step(), new StepInput(pipeline, inputs, ctx),
+                Path progressFile = store.root().resolve("progress").resolve(runId).resolve(p.node().name() + ".log");
+                progress.put(p.node().name(), progressFile);
+                StepContext ctx = new StepContext(p.node().name(), p.staging, store.workDir(p.key().key()),
+                        progressFile, settings.device());
+                applyAndWrite(pipeline, p.node().name(), p.node().step(), new StepInput(pipeline, ctx, inputs),
                         p.staging);
             }
             long t0 = System.nanoTime();
-            try {
+            try (ProgressFollower follower = new ProgressFollower(progress, console)) {
                 PipelineResult result = pipeline.run();
                 PipelineResult.State state = result.waitUntilFinish();
                 if (state != PipelineResult.State.DONE) {
@@ -252,12 +251,11 @@ public final class WorkflowRunner {
         pipeline.getCoderRegistry().registerCoderForClass(type, AvroCoder.specific(type));
     }
 
-    private static <T extends SpecificRecord> PCollection<T> read(Pipeline p, String name, Class<T> type,
-            String pattern) {
-        return p.apply(name, AvroIO.read(type).from(pattern)).setCoder(AvroCoder.specific(type));
+    private static <T extends SpecificRecord> StepInput.Source<T> source(String producer, Class<T> type, Path dir) {
+        return new StoreInputs<>(producer, type, dir);
     }
 
-    private static <O extends SpecificRecord> void applyAndWrite(Pipeline pipeline, String name, Step<?, O> step,
+    private static <O extends SpecificRecord> void applyAndWrite(Pipeline pipeline, String name, Step<O> step,
             StepInput input, Path staging) {
         PCollection<O> out = Pipeline.applyTransform(name, input, step);
         out.setCoder(AvroCoder.specific(step.outputType()));

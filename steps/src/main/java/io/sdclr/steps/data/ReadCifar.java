@@ -1,6 +1,7 @@
 package io.sdclr.steps.data;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
@@ -37,8 +39,15 @@ import org.apache.beam.sdk.values.PCollection;
  * {@code i}, the same index as torchvision's {@code CIFAR10(train=True)} and therefore as the official SDCLR
  * split files; test image {@code i} has id {@link ReadIdx#TEST_ID_OFFSET}{@code + i}.
  */
-public final class ReadCifar extends Step<ReadCifar.Params, Image> {
+public final class ReadCifar extends Step<Image> {
     private static final long serialVersionUID = 1L;
+
+    public static final Param<String> DIR = Param.string("data.dir", "data/cifar",
+            "directory of the CIFAR binary version (data_batch_1..5.bin + test_batch.bin, or train.bin + test.bin),"
+                    + " from https://www.cs.toronto.edu/~kriz/cifar.html").requiring(v -> !v.isBlank(),
+            "name a directory");
+    public static final Param<Integer> TRAIN_LIMIT = ReadIdx.TRAIN_LIMIT;
+    public static final Param<Integer> TEST_LIMIT = ReadIdx.TEST_LIMIT;
     private static final int CHUNK = 5_000;
 
     /**
@@ -48,24 +57,37 @@ public final class ReadCifar extends Step<ReadCifar.Params, Image> {
      * @param trainLimit read only the first N training images (0 = all)
      * @param testLimit read only the first N test images (0 = all)
      */
-    public record Params(String dataset, String dir, boolean coarse, int trainLimit, int testLimit)
+    record Params(String dataset, String dir, boolean coarse, int trainLimit, int testLimit)
             implements java.io.Serializable {}
 
-    private final Params params;
+    private final Params base;
 
-    private ReadCifar(Params params) {
-        super("data", Image.class);
-        this.params = params;
+    private ReadCifar(Params base) {
+        super(Image.class, DIR, TRAIN_LIMIT, TEST_LIMIT);
+        this.base = base;
+    }
+
+    /** A reader with {@code p}'s values, the tunable ones as parameters. */
+    private static ReadCifar of(Params p) {
+        ReadCifar r = new ReadCifar(p);
+        r = r.withParam(DIR, p.dir());
+        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
+        return r.withParam(TEST_LIMIT, p.testLimit());
+    }
+
+    /** The values this reader runs with: its parameters' and the workflow code's. */
+    private Params values() {
+        return new Params(base.dataset(), get(DIR), base.coarse(), get(TRAIN_LIMIT), get(TEST_LIMIT));
     }
 
     /** CIFAR-10 binary version in {@code dir}: 50,000 training and 10,000 test images, 10 classes. */
     public static ReadCifar cifar10(String dir) {
-        return new ReadCifar(new Params("cifar10", checkDir(dir), false, 0, 0));
+        return of(new Params("cifar10", checkDir(dir), false, 0, 0));
     }
 
     /** CIFAR-100 binary version in {@code dir}: 50,000 training and 10,000 test images, 100 fine classes. */
     public static ReadCifar cifar100(String dir) {
-        return new ReadCifar(new Params("cifar100", checkDir(dir), false, 0, 0));
+        return of(new Params("cifar100", checkDir(dir), false, 0, 0));
     }
 
     private static String checkDir(String dir) {
@@ -80,30 +102,30 @@ public final class ReadCifar extends Step<ReadCifar.Params, Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        return new ReadCifar(new Params(params.dataset(), params.dir(), params.coarse(), train, test));
+        return of(new Params(values().dataset(), values().dir(), values().coarse(), train, test));
     }
 
     /** CIFAR-100 only: labels are the 20 coarse superclasses (the first label byte) instead of the 100 classes. */
     public ReadCifar coarseLabels() {
         if (format() != CifarBinary.Format.CIFAR100) {
-            throw new IllegalArgumentException("coarse labels exist only in CIFAR-100, not in " + params.dataset());
+            throw new IllegalArgumentException("coarse labels exist only in CIFAR-100, not in " + values().dataset());
         }
-        return new ReadCifar(new Params(params.dataset(), params.dir(), true, params.trainLimit(),
-                params.testLimit()));
+        return of(new Params(values().dataset(), values().dir(), true, values().trainLimit(),
+                values().testLimit()));
     }
 
     /** Number of classes of the labels this step writes: 10, 100, or 20 with {@link #coarseLabels()}. */
     public int numClasses() {
-        return format().numClasses(params.coarse());
+        return format().numClasses(values().coarse());
     }
 
     CifarBinary.Format format() {
-        return params.dataset().equals("cifar10") ? CifarBinary.Format.CIFAR10 : CifarBinary.Format.CIFAR100;
+        return values().dataset().equals("cifar10") ? CifarBinary.Format.CIFAR10 : CifarBinary.Format.CIFAR100;
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("dataset", base.dataset(), "coarse", Boolean.toString(base.coarse()));
     }
 
     @Override
@@ -112,18 +134,13 @@ public final class ReadCifar extends Step<ReadCifar.Params, Image> {
     }
 
     @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(ReadCifar.class);
-    }
-
-    @Override
     public List<Path> externalInputs() {
         Path dir;
         try {
-            dir = CifarBinary.locate(Path.of(params.dir()), format());
+            dir = CifarBinary.locate(Path.of(values().dir()), format());
         } catch (InvalidInputException e) {
             // Reported by checkExternalInputs; the cache key records the expected paths as missing.
-            dir = Path.of(params.dir());
+            dir = Path.of(values().dir());
         }
         List<Path> out = new ArrayList<>();
         for (String f : format().files()) {
@@ -134,7 +151,7 @@ public final class ReadCifar extends Step<ReadCifar.Params, Image> {
 
     @Override
     public void checkExternalInputs() {
-        Path dir = CifarBinary.locate(Path.of(params.dir()), format());
+        Path dir = CifarBinary.locate(Path.of(values().dir()), format());
         for (String f : format().files()) {
             CifarBinary.countRecords(dir.resolve(f), format());
         }
@@ -143,14 +160,14 @@ public final class ReadCifar extends Step<ReadCifar.Params, Image> {
     @Override
     public PCollection<Image> expand(StepInput in) {
         CifarBinary.Format format = format();
-        Path dir = CifarBinary.locate(Path.of(params.dir()), format);
+        Path dir = CifarBinary.locate(Path.of(values().dir()), format);
         List<String> chunks = new ArrayList<>();
-        addChunks(chunks, Source.TRAIN, dir, format.trainFiles(), format, params.trainLimit());
-        addChunks(chunks, Source.TEST, dir, format.testFiles(), format, params.testLimit());
+        addChunks(chunks, Source.TRAIN, dir, format.trainFiles(), format, values().trainLimit());
+        addChunks(chunks, Source.TEST, dir, format.testFiles(), format, values().testLimit());
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(format, params.coarse())));
+                .apply("decode", ParDo.of(new DecodeChunk(format, values().coarse())));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sdclr.steps.data;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
@@ -30,8 +32,15 @@ import org.apache.beam.sdk.values.PCollection;
  * <p>Ids: image {@code i} of the training file has id {@code i}; image {@code i} of the test file has id
  * {@link #TEST_ID_OFFSET}{@code + i}.
  */
-public final class ReadIdx extends Step<ReadIdx.Params, Image> {
+public final class ReadIdx extends Step<Image> {
     private static final long serialVersionUID = 1L;
+
+    public static final Param<String> DIR = Param.string("data.dir", "/usr/share/datasets/fashion-mnist",
+            "directory of the MNIST-layout IDX files (gzipped or not)").requiring(v -> !v.isBlank(), "name a directory");
+    public static final Param<Integer> TRAIN_LIMIT = Param.integer("data.trainLimit", 0,
+            "read the first N training images (0 = all)").atLeast(0);
+    public static final Param<Integer> TEST_LIMIT = Param.integer("data.testLimit", 0,
+            "read the first N test images (0 = all)").atLeast(0);
     public static final long TEST_ID_OFFSET = 1_000_000_000L;
     private static final int CHUNK = 5_000;
     static final String[] FILES = {
@@ -44,17 +53,30 @@ public final class ReadIdx extends Step<ReadIdx.Params, Image> {
      * @param testLimit read only the first N test images (0 = all)
      * @param numClasses labels must be in [0, numClasses)
      */
-    public record Params(String dir, int trainLimit, int testLimit, int numClasses) implements java.io.Serializable {}
+    record Params(String dir, int trainLimit, int testLimit, int numClasses) implements java.io.Serializable {}
 
-    private final Params params;
+    private final Params base;
 
-    private ReadIdx(Params params) {
-        super("data", Image.class);
-        this.params = params;
+    private ReadIdx(Params base) {
+        super(Image.class, DIR, TRAIN_LIMIT, TEST_LIMIT);
+        this.base = base;
+    }
+
+    /** A reader with {@code p}'s values, the tunable ones as parameters. */
+    private static ReadIdx of(Params p) {
+        ReadIdx r = new ReadIdx(p);
+        r = r.withParam(DIR, p.dir());
+        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
+        return r.withParam(TEST_LIMIT, p.testLimit());
+    }
+
+    /** The values this reader runs with: its parameters' and the workflow code's. */
+    private Params values() {
+        return new Params(get(DIR), get(TRAIN_LIMIT), get(TEST_LIMIT), base.numClasses());
     }
 
     public static ReadIdx from(String dir) {
-        return new ReadIdx(new Params(dir, 0, 0, 10));
+        return of(new Params(dir, 0, 0, 10));
     }
 
     /** Reads only the first {@code train} training and {@code test} test images (0 = all). */
@@ -62,12 +84,12 @@ public final class ReadIdx extends Step<ReadIdx.Params, Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        return new ReadIdx(new Params(params.dir(), train, test, params.numClasses()));
+        return of(new Params(values().dir(), train, test, values().numClasses()));
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("numClasses", Integer.toString(base.numClasses()));
     }
 
     @Override
@@ -76,22 +98,17 @@ public final class ReadIdx extends Step<ReadIdx.Params, Image> {
     }
 
     @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(ReadIdx.class);
-    }
-
-    @Override
     public List<Path> externalInputs() {
         List<Path> out = new ArrayList<>();
         for (String f : FILES) {
-            out.add(resolve(Path.of(params.dir()), f));
+            out.add(resolve(Path.of(values().dir()), f));
         }
         return out;
     }
 
     @Override
     public void checkExternalInputs() {
-        Path dir = Path.of(params.dir());
+        Path dir = Path.of(values().dir());
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(
                     "data.dir=%s: no such directory; expected a directory with the Fashion-MNIST IDX files (%s, "
@@ -117,15 +134,15 @@ public final class ReadIdx extends Step<ReadIdx.Params, Image> {
 
     @Override
     public PCollection<Image> expand(StepInput in) {
-        Path dir = Path.of(params.dir());
+        Path dir = Path.of(values().dir());
         List<String> chunks = new ArrayList<>();
         checkSameGeometry(resolve(dir, FILES[0]), resolve(dir, FILES[2]));
-        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), params.trainLimit());
-        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), params.testLimit());
+        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), values().trainLimit());
+        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), values().testLimit());
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(params.numClasses())));
+                .apply("decode", ParDo.of(new DecodeChunk(values().numClasses())));
     }
 
     /** Training and test images must have the same size and channels: one encoder embeds both. */

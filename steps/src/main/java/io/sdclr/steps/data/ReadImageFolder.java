@@ -1,6 +1,7 @@
 package io.sdclr.steps.data;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -55,8 +57,16 @@ import org.apache.beam.sdk.values.TupleTagList;
  * content of the list files, not of the images (hashing a whole ImageNet on every run would cost minutes):
  * after replacing image files in place, re-run with {@code --force data}.
  */
-public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
+public final class ReadImageFolder extends Step<Image> {
     private static final long serialVersionUID = 1L;
+
+    public static final Param<String> DIR = Param.string("data.dir", "data/imagenet",
+            "image root directory: the list files' paths (train/nXXXX/...JPEG, val/...) are relative to it")
+            .requiring(v -> !v.isBlank(), "name a directory");
+    public static final Param<Integer> SIZE = Param.integer("data.size", 224,
+            "images are resized (shorter side) and centre-cropped to SIZE x SIZE").atLeast(8);
+    public static final Param<Integer> TRAIN_LIMIT = ReadIdx.TRAIN_LIMIT;
+    public static final Param<Integer> TEST_LIMIT = ReadIdx.TEST_LIMIT;
     private static final int CHUNK = 64;
     private static final int MAX_LISTED_MISSING = 10;
 
@@ -70,7 +80,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
      * @param trainLimit read only the first N training images (0 = all)
      * @param testLimit read only the first N test images (0 = all)
      */
-    public record Params(String dir, List<String> trainLists, List<String> testLists, int numClasses, int size,
+    record Params(String dir, List<String> trainLists, List<String> testLists, int numClasses, int size,
             int channels, int trainLimit, int testLimit) implements Serializable {
         public Params {
             trainLists = List.copyOf(trainLists);
@@ -78,11 +88,25 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         }
     }
 
-    private final Params params;
+    private final Params base;
 
-    private ReadImageFolder(Params params) {
-        super("data", Image.class);
-        this.params = params;
+    private ReadImageFolder(Params base) {
+        super(Image.class, DIR, SIZE, TRAIN_LIMIT, TEST_LIMIT);
+        this.base = base;
+    }
+
+    /** A reader with {@code p}'s values, the tunable ones as parameters. */
+    private static ReadImageFolder of(Params p) {
+        ReadImageFolder r = new ReadImageFolder(p);
+        r = r.withParam(DIR, p.dir());
+        r = r.withParam(SIZE, p.size());
+        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
+        return r.withParam(TEST_LIMIT, p.testLimit());
+    }
+
+    /** The values this reader runs with: its parameters' and the workflow code's. */
+    private Params values() {
+        return new Params(get(DIR), base.trainLists(), base.testLists(), base.numClasses(), get(SIZE), base.channels(), get(TRAIN_LIMIT), get(TEST_LIMIT));
     }
 
     /** Images under {@code root}; defaults: 1000 classes, 224×224, 3 channels; no lists yet. */
@@ -90,7 +114,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (root == null || root.isBlank()) {
             throw new IllegalArgumentException("data.dir must name a directory, was \"" + root + "\"");
         }
-        return new ReadImageFolder(new Params(root, List.of(), List.of(), 1000, 224, 3, 0, 0));
+        return of(new Params(root, List.of(), List.of(), 1000, 224, 3, 0, 0));
     }
 
     /** See {@link #from(String)}. */
@@ -100,7 +124,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
 
     /** The training list files, merged in this order (replaces any given before). */
     public ReadImageFolder train(List<Path> lists) {
-        return with(names("train", lists, false), params.testLists());
+        return with(names("train", lists, false), values().testLists());
     }
 
     /** See {@link #train(List)}. */
@@ -110,7 +134,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
 
     /** The test list files, merged in this order (replaces any given before; none means no test images). */
     public ReadImageFolder test(List<Path> lists) {
-        return with(params.trainLists(), names("test", lists, true));
+        return with(values().trainLists(), names("test", lists, true));
     }
 
     /** See {@link #test(List)}. */
@@ -123,8 +147,8 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (n <= 0) {
             throw new IllegalArgumentException("numClasses must be > 0, was " + n);
         }
-        Params p = params;
-        return new ReadImageFolder(new Params(p.dir(), p.trainLists(), p.testLists(), n, p.size(), p.channels(),
+        Params p = values();
+        return of(new Params(p.dir(), p.trainLists(), p.testLists(), n, p.size(), p.channels(),
                 p.trainLimit(), p.testLimit()));
     }
 
@@ -133,8 +157,8 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (size <= 0) {
             throw new IllegalArgumentException("data.size must be > 0, was " + size);
         }
-        Params p = params;
-        return new ReadImageFolder(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), size,
+        Params p = values();
+        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), size,
                 p.channels(), p.trainLimit(), p.testLimit()));
     }
 
@@ -143,8 +167,8 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
         }
-        Params p = params;
-        return new ReadImageFolder(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
+        Params p = values();
+        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
                 channels, p.trainLimit(), p.testLimit()));
     }
 
@@ -153,14 +177,14 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        Params p = params;
-        return new ReadImageFolder(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
+        Params p = values();
+        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
                 p.channels(), train, test));
     }
 
     private ReadImageFolder with(List<String> train, List<String> test) {
-        Params p = params;
-        return new ReadImageFolder(new Params(p.dir(), train, test, p.numClasses(), p.size(), p.channels(),
+        Params p = values();
+        return of(new Params(p.dir(), train, test, p.numClasses(), p.size(), p.channels(),
                 p.trainLimit(), p.testLimit()));
     }
 
@@ -184,8 +208,9 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("trainLists", base.trainLists().toString(), "testLists", base.testLists().toString(),
+                "numClasses", Integer.toString(base.numClasses()), "channels", Integer.toString(base.channels()));
     }
 
     @Override
@@ -193,29 +218,24 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         return List.of();
     }
 
-    @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(ReadImageFolder.class);
-    }
-
     /** The list files; the images themselves are not digested (see the class comment). */
     @Override
     public List<Path> externalInputs() {
-        List<Path> out = new ArrayList<>(resolve(params.trainLists()));
-        out.addAll(resolve(params.testLists()));
+        List<Path> out = new ArrayList<>(resolve(values().trainLists()));
+        out.addAll(resolve(values().testLists()));
         return out;
     }
 
     @Override
     public void checkExternalInputs() {
-        Path root = Path.of(params.dir());
+        Path root = Path.of(values().dir());
         if (!Files.isDirectory(root)) {
             throw new InvalidInputException(
                     "data.dir=%s: no such directory; expected the image root that the paths in the list files"
                             + " (%s) are relative to",
                     root, String.join(", ", allLists()));
         }
-        if (params.trainLists().isEmpty()) {
+        if (values().trainLists().isEmpty()) {
             throw new InvalidInputException(
                     "data.dir=%s: no training list file given; expected at least one file of lines"
                             + " \"relative/path label\"", root);
@@ -235,13 +255,13 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
     }
 
     private List<String> allLists() {
-        List<String> all = new ArrayList<>(params.trainLists());
-        all.addAll(params.testLists());
+        List<String> all = new ArrayList<>(values().trainLists());
+        all.addAll(values().testLists());
         return all;
     }
 
     private List<Path> resolve(List<String> lists) {
-        Path root = Path.of(params.dir());
+        Path root = Path.of(values().dir());
         List<Path> out = new ArrayList<>();
         for (String l : lists) {
             out.add(root.resolve(l));
@@ -251,11 +271,11 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
 
     @Override
     public PCollection<Image> expand(StepInput in) {
-        Path root = Path.of(params.dir());
+        Path root = Path.of(values().dir());
         List<Chunk> chunks = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        addChunks(chunks, Source.TRAIN, root, resolve(params.trainLists()), params.trainLimit(), missing);
-        addChunks(chunks, Source.TEST, root, resolve(params.testLists()), params.testLimit(), missing);
+        addChunks(chunks, Source.TRAIN, root, resolve(values().trainLists()), values().trainLimit(), missing);
+        addChunks(chunks, Source.TEST, root, resolve(values().testLists()), values().testLimit(), missing);
         if (!missing.isEmpty()) {
             int shown = Math.min(missing.size(), MAX_LISTED_MISSING);
             throw new InvalidInputException("data.dir=%s: %d listed image file(s) missing:%n  %s%s", root,
@@ -265,7 +285,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         PCollectionTuple decoded = in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(SerializableCoder.of(Chunk.class)))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(params.dir(), params.channels(), params.size()))
+                .apply("decode", ParDo.of(new DecodeChunk(values().dir(), values().channels(), values().size()))
                         .withOutputTags(IMAGES, TupleTagList.of(FAILURES)));
         decoded.get(FAILURES)
                 .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
@@ -279,7 +299,7 @@ public final class ReadImageFolder extends Step<ReadImageFolder.Params, Image> {
         if (lists.isEmpty()) {
             return;
         }
-        List<ImageList.Entry> entries = ImageList.merge(lists, params.numClasses());
+        List<ImageList.Entry> entries = ImageList.merge(lists, values().numClasses());
         int count = limit == 0 ? entries.size() : Math.min(limit, entries.size());
         long offset = source == Source.TEST ? ReadIdx.TEST_ID_OFFSET : 0;
         for (int from = 0; from < count; from += CHUNK) {

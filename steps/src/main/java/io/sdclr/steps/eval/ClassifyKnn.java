@@ -1,13 +1,17 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.ProbeResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Weighted k-nearest-neighbour classification (cosine similarity, votes weighted by exp(sim/τ), τ 0.07) of the
@@ -16,51 +20,44 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * {@code knn<k>} (e.g. {@code knn20}).
  *
  * <pre>{@code
- * wf.step("knn-sdclr-s0", ClassifyKnn.on(features, "sdclr").groupedBy(subset, 0).k(200, 20));
+ * wf.step("knn-sdclr-s0", ClassifyKnn.on(features).groupedBy(subset).k(200, 20));
  * }</pre>
  */
-public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
+public final class ClassifyKnn extends Step<ProbeResult> {
     private static final long serialVersionUID = 1L;
 
-    /** Parameters ({@code knn.*}); {@code k} lists the neighbour counts, the first one reported as {@code knn}. */
-    public record Params(String method, int split, List<Integer> k, double temperature)
-            implements java.io.Serializable, Subject {
-        public Params {
-            k = List.copyOf(k);
-            if (k.isEmpty() || k.stream().anyMatch(v -> v < 1) || k.stream().distinct().count() != k.size()) {
-                throw new IllegalArgumentException("k must be distinct values >= 1, was " + k);
-            }
-            if (!(temperature > 0)) {
-                throw new IllegalArgumentException("temperature must be > 0, was " + temperature);
-            }
-        }
+    public static final Param<List<Integer>> K = Param.integers("knn.k", List.of(200, 20),
+                    "kNN neighbour counts, comma-separated; the first is reported as knn, the others as knn<k>")
+            .requiring(ks -> ks.stream().allMatch(v -> v >= 1) && ks.stream().distinct().count() == ks.size(),
+                    "be distinct positive integers separated by commas, e.g. 200,20");
+    public static final Param<Double> TEMPERATURE = Param.decimal("knn.temperature",
+            KnnClassifier.DEFAULT_TEMPERATURE, "kNN vote temperature: weights exp(similarity / t)")
+            .requiring(v -> v > 0, "be > 0");
+
+    private final Artifact<Feature> features;
+    private final Artifact<LongTailSplit> subset;
+
+    private ClassifyKnn(Artifact<Feature> features, Artifact<LongTailSplit> subset) {
+        super(ProbeResult.class, K, TEMPERATURE);
+        this.features = features;
+        this.subset = subset;
     }
 
-    private final Params params;
-
-    private ClassifyKnn(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params) {
-        super("knn", features, subset);
-        this.params = params;
+    public static Builder on(Artifact<Feature> features) {
+        return new Builder(features);
     }
 
-    public static Builder on(Artifact<Feature> features, String method) {
-        return new Builder(features, method);
-    }
-
-    /** Second half of {@code ClassifyKnn.on(features, method).groupedBy(subset, split)}. */
+    /** Second half of {@code ClassifyKnn.on(features).groupedBy(subset)}. */
     public static final class Builder {
         private final Artifact<Feature> features;
-        private final String method;
 
-        private Builder(Artifact<Feature> features, String method) {
+        private Builder(Artifact<Feature> features) {
             this.features = features;
-            this.method = method;
         }
 
-        /** k = 200 (reported as {@code knn}) and 20 ({@code knn20}), τ = 0.07. */
-        public ClassifyKnn groupedBy(Artifact<LongTailSplit> subset, int split) {
-            return new ClassifyKnn(features, subset, new Params(method, split, List.of(200, 20),
-                    KnnClassifier.DEFAULT_TEMPERATURE));
+        /** k = 200 (reported as {@code knn}) and 20 ({@code knn20}), τ = 0.07, on the features' split. */
+        public ClassifyKnn groupedBy(Artifact<LongTailSplit> subset) {
+            return new ClassifyKnn(features, subset);
         }
     }
 
@@ -74,34 +71,11 @@ public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
     }
 
     public ClassifyKnn k(List<Integer> k) {
-        return new ClassifyKnn(features(), subset(), new Params(params.method(), params.split(), k,
-                params.temperature()));
+        return withParam(K, k);
     }
 
     public ClassifyKnn temperature(double t) {
-        return new ClassifyKnn(features(), subset(), new Params(params.method(), params.split(), params.k(), t));
-    }
-
-    /**
-     * Parses a {@code knn.k} value: comma-separated distinct positive integers, e.g. {@code "200,20"}.
-     *
-     * @throws IllegalArgumentException naming the value and what was expected
-     */
-    public static List<Integer> parseK(String value) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : value.split(",")) {
-            try {
-                int v = Integer.parseInt(part.strip());
-                if (v < 1 || out.contains(v)) {
-                    throw new NumberFormatException();
-                }
-                out.add(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("knn.k=\"" + value
-                        + "\": expected distinct positive integers separated by commas, e.g. 200,20");
-            }
-        }
-        return out;
+        return withParam(TEMPERATURE, t);
     }
 
     /** Evaluation name of the i-th k. */
@@ -110,24 +84,24 @@ public final class ClassifyKnn extends EvaluateFeatures<ClassifyKnn.Params> {
     }
 
     @Override
-    public Params params() {
-        return params;
+    public List<Artifact<?>> inputs() {
+        return List.of(features, subset);
     }
 
     @Override
-    SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations() {
-        List<Integer> ks = params.k();
-        double t = params.temperature();
-        return sets -> {
+    public PCollection<ProbeResult> expand(StepInput in) {
+        List<Integer> ks = get(K);
+        double t = get(TEMPERATURE);
+        return in.get(features).apply(new EvaluateFeatures(in.records(subset), sets -> {
             int bank = sets.pool().y().length;
             int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
             double[][] acc = KnnClassifier.perClassAccuracy(sets.pool(), sets.test(), sets.numClasses(), k, t);
-            Map<String, Outcome> out = new LinkedHashMap<>();
+            Map<String, EvaluateFeatures.Outcome> out = new LinkedHashMap<>();
             for (int i = 0; i < k.length; i++) {
-                out.put(evaluationName(ks, i), new Outcome(acc[i], 0, 0, Map.of("k", Integer.toString(k[i]),
-                        "temperature", Double.toString(t), "bank", Integer.toString(bank))));
+                out.put(evaluationName(ks, i), new EvaluateFeatures.Outcome(acc[i], 0, 0, Map.of("k",
+                        Integer.toString(k[i]), "temperature", Double.toString(t), "bank", Integer.toString(bank))));
             }
             return out;
-        };
+        }));
     }
 }

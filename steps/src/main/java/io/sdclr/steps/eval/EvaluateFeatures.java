@@ -1,133 +1,107 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.dsl.Artifact;
-import io.sdclr.dsl.Step;
-import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.dsl.Gather;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.subset.SplitRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Common shape of the evaluations: gather one encoder's features, split them by one long-tailed split, compute
- * per-class test accuracy, emit one {@link ProbeResult}.
+ * The Beam body every evaluation on cached features shares: gather one encoder's features, split them by the
+ * long-tailed split they were pretrained on (the features say which, and which method), run the evaluation, emit
+ * its {@link ProbeResult}s.
+ *
+ * <pre>{@code
+ * PCollection<ProbeResult> r = in.get(features).apply(new EvaluateFeatures(in.records(subset), sets -> ...));
+ * }</pre>
  */
-abstract class EvaluateFeatures<P extends Record & EvaluateFeatures.Subject>
-        extends Step<P, ProbeResult> {
+final class EvaluateFeatures extends PTransform<PCollection<Feature>, PCollection<ProbeResult>> {
     private static final long serialVersionUID = 1L;
-
-    /** What every evaluation's parameters name: whose features it evaluates, on which split. */
-    interface Subject {
-        String method();
-
-        int split();
-    }
 
     /** What an evaluation computes from the feature sets of its split. */
     record Outcome(double[] perClassAccuracy, int selectedEpoch, double validationAccuracy,
             Map<String, String> details) {}
 
-    private final Artifact<Feature> features;
-    private final Artifact<LongTailSplit> subset;
-
-    EvaluateFeatures(String kind, Artifact<Feature> features, Artifact<LongTailSplit> subset) {
-        super(kind, ProbeResult.class);
-        this.features = features;
-        this.subset = subset;
-    }
-
-    Artifact<Feature> features() {
-        return features;
-    }
-
-    Artifact<LongTailSplit> subset() {
-        return subset;
-    }
+    private final List<LongTailSplit> splits;
+    private final SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation;
 
     /**
-     * The evaluation itself, serializable so it runs inside the DoFn: every result this step emits, by evaluation
-     * name ({@code linear}, {@code fewshot}, {@code knn}, ...); kNN emits one per k from one neighbour search.
+     * @param splits every split of the subset artifact
+     * @param evaluation every result by evaluation name ({@code linear}, {@code fewshot}, {@code knn}, ...)
      */
-    abstract SerializableFunction<FeatureSets, Map<String, Outcome>> evaluations();
-
-    /** The results.json name of a step kind's evaluation: the linear probe's kind is {@code probe}. */
-    static String evaluationName(String kind) {
-        return kind.equals("probe") ? "linear" : kind;
+    EvaluateFeatures(List<LongTailSplit> splits, SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation) {
+        this.splits = List.copyOf(splits);
+        this.evaluation = evaluation;
     }
 
     @Override
-    public List<Artifact<?>> inputs() {
-        return List.of(features, subset);
-    }
-
-    @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(getClass());
-    }
-
-    @Override
-    public PCollection<ProbeResult> expand(StepInput in) {
-        // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
-        return in.get(features)
-                .apply("gather", Gather.all())
-                .apply("evaluate", ParDo.of(new Evaluate(params().method(), params().split(),
-                        evaluations(), in.context().inputDir(subset))));
+    public PCollection<ProbeResult> expand(PCollection<Feature> features) {
+        return features.apply("gather", Gather.all()).apply("evaluate", ParDo.of(new Evaluate(splits, evaluation)));
     }
 
     /** Runs the evaluation over all features of one encoder. */
     static final class Evaluate extends DoFn<Iterable<Feature>, ProbeResult> {
         private static final long serialVersionUID = 1L;
-        private final String method;
-        private final int split;
+        private final List<LongTailSplit> splits;
         private final SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation;
-        private final String subsetDir;
-        private transient LongTailSplit splitRecord;
 
-        Evaluate(String method, int split, SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation,
-                String subsetDir) {
-            this.method = method;
-            this.split = split;
+        Evaluate(List<LongTailSplit> splits, SerializableFunction<FeatureSets, Map<String, Outcome>> evaluation) {
+            this.splits = splits;
             this.evaluation = evaluation;
-            this.subsetDir = subsetDir;
-        }
-
-        @Setup
-        public void setup() {
-            splitRecord = SplitRecords.split(subsetDir, split);
         }
 
         @ProcessElement
-        public void process(@Element Iterable<Feature> all, OutputReceiver<ProbeResult> out) {
-            LongTailSplit s = splitRecord;
+        public void process(@Element Iterable<Feature> gathered, OutputReceiver<ProbeResult> out) {
+            List<Feature> all = new ArrayList<>();
+            gathered.forEach(all::add);
+            Identity id = Identity.of(all);
+            LongTailSplit s = SplitRecords.find(splits, id.split());
             FeatureSets sets = FeatureSets.of(all, s);
-            for (Map.Entry<String, Outcome> e : new java.util.TreeMap<>(evaluation.apply(sets)).entrySet()) {
-                out.output(result(e.getKey(), method, split, s, e.getValue()));
+            for (Map.Entry<String, Outcome> e : new TreeMap<>(evaluation.apply(sets)).entrySet()) {
+                out.output(result(e.getKey(), id.method(), s, e.getValue()));
             }
         }
     }
 
-    /**
-     * The output record of an evaluation of {@code method}'s features on split {@code s}; {@code evaluation} is the
-     * evaluation's name or its step kind ({@code probe} is named {@code linear}).
-     */
-    static ProbeResult result(String evaluation, String method, int split, LongTailSplit s, Outcome o) {
+    /** Whose features these are: one method and one split, which every feature must agree on. */
+    record Identity(Method method, int split) {
+        static Identity of(Iterable<Feature> all) {
+            Identity id = null;
+            for (Feature f : all) {
+                Identity x = new Identity(f.getMethod(), f.getSplit());
+                if (id == null) {
+                    id = x;
+                } else if (!id.equals(x)) {
+                    throw new IllegalStateException("features of two encoders were mixed: " + id + " and " + x);
+                }
+            }
+            if (id == null) {
+                throw new IllegalStateException("no features to evaluate");
+            }
+            return id;
+        }
+    }
+
+    /** The output record of an evaluation of {@code method}'s features on split {@code s}. */
+    static ProbeResult result(String evaluation, Method method, LongTailSplit s, Outcome o) {
         List<Double> acc = new ArrayList<>();
         for (double a : o.perClassAccuracy()) {
             acc.add(a);
         }
         return ProbeResult.newBuilder()
                 .setMethod(method)
-                .setEvaluation(evaluationName(evaluation))
-                .setSplit(split)
+                .setEvaluation(evaluation)
+                .setSplit(s.getSplit())
                 .setPerClassAccuracy(acc)
                 .setClassCounts(s.getClassCounts())
                 .setSelectedEpoch(o.selectedEpoch())

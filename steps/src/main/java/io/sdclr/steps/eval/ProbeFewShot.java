@@ -1,64 +1,129 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
+import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.ProbeResult;
 import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Few-shot linear probe: the linear probe trained on S_b only (1% of the pool, balanced), 100 epochs with decays
- * at 40 and 60, epoch chosen on validation, per-class accuracy on test.
+ * Few-shot linear probe: the linear probe trained on S_b only (1% of the pool, balanced), 100 epochs with lr ×0.1
+ * from 1-based epoch 40 and 60, validated every 5th epoch (the official {@code --test_freq 5}), epoch chosen on
+ * validation, per-class accuracy on test. It shares {@code probe.batch} with the linear probe.
  *
  * <pre>{@code
- * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features, "sdclr").shots(subset, 0));
- * // Trained on augmented S_b images through the frozen encoder (see ProbeLinear); fewshot.augment
- * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features, "sdclr").shots(subset, 0).augmented(encoder, data));
+ * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features).shots(subset));
+ * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features).shots(subset).augmentFrom(encoder, data).augment(true));
  * }</pre>
  */
-public final class ProbeFewShot extends TrainLinearClassifier<ProbeFewShot> {
+public final class ProbeFewShot extends Step<ProbeResult> {
     private static final long serialVersionUID = 1L;
 
-    private ProbeFewShot(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params,
-            ImageSource source) {
-        super("fewshot", features, subset, params, source);
+    public static final Param<Double> LR = Param.decimal("fewshot.lr", 30, "few-shot probe learning rate")
+            .requiring(v -> v > 0, "be > 0");
+    public static final Param<Integer> EPOCHS = Param.integer("fewshot.epochs", 100,
+            "few-shot probe epochs (lr x0.1 from 40% and 60% of the run)").atLeast(1);
+    /** Shared with the linear probe: one key sets both. */
+    public static final Param<Integer> BATCH = ProbeLinear.BATCH;
+    public static final Param<Integer> VALIDATE_EVERY = Param.integer("fewshot.validateEvery", 5,
+            "validate the few-shot probe after every N-th epoch (official: 5 CIFAR, 10 ImageNet)").atLeast(1);
+    public static final Param<Boolean> AUGMENT = Param.bool("fewshot.augment", false,
+            "the same as probe.augment, for the few-shot probe");
+
+    private LinearEvaluation evaluation;
+
+    private ProbeFewShot(LinearEvaluation evaluation) {
+        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, Param.SEED);
+        this.evaluation = evaluation;
     }
 
-    public static Builder on(Artifact<Feature> features, String method) {
-        return new Builder(features, method);
+    public static Builder on(Artifact<Feature> features) {
+        return new Builder(features);
     }
 
-    /** Second half of {@code ProbeFewShot.on(features, method).shots(subset, split)}. */
+    /** Second half of {@code ProbeFewShot.on(features).shots(subset)}. */
     public static final class Builder {
         private final Artifact<Feature> features;
-        private final String method;
 
-        private Builder(Artifact<Feature> features, String method) {
+        private Builder(Artifact<Feature> features) {
             this.features = features;
-            this.method = method;
         }
 
-        public ProbeFewShot shots(Artifact<LongTailSplit> subset, int split) {
-            return new ProbeFewShot(features, subset, Params.of(method, split, ProbeConfig.fewShot(1)), null);
+        /** Trains on S_b of the split of {@code subset} the features' encoder was pretrained on. */
+        public ProbeFewShot shots(Artifact<LongTailSplit> subset) {
+            return new ProbeFewShot(new LinearEvaluation("fewshot", TrainingSet.FEW_SHOT, features, subset, null,
+                    null));
         }
     }
 
-    @Override
-    ProbeFewShot with(Params params, ImageSource source) {
-        return new ProbeFewShot(features(), subset(), params, source);
+    public ProbeFewShot lr(double lr) {
+        return withParam(LR, lr);
     }
 
-    /** Decays at 40% and 60% of the run: milestones 40 and 60 of 100, i.e. from 0-based epoch 39 and 59. */
-    @Override
-    List<Integer> decaysFor(int epochs) {
-        return decays(epochs);
+    public ProbeFewShot epochs(int epochs) {
+        return withParam(EPOCHS, epochs);
     }
 
-    static List<Integer> decays(int epochs) {
-        return List.of(epochs * 2 / 5 - 1, epochs * 3 / 5 - 1);
+    /** Mini-batch size: {@code probe.batch}, shared with the linear probe. */
+    public ProbeFewShot batch(int batch) {
+        return withParam(BATCH, batch);
+    }
+
+    /** Validate only after every N-th epoch; only those epochs can be selected (the official {@code --test_freq}). */
+    public ProbeFewShot validateEvery(int n) {
+        return withParam(VALIDATE_EVERY, n);
+    }
+
+    public ProbeFewShot seed(long seed) {
+        return withParam(Param.SEED, seed);
+    }
+
+    /** Train on augmented images through the frozen encoder ({@code probe.augment}); needs {@link #augmentFrom}. */
+    public ProbeFewShot augment(boolean on) {
+        return withParam(AUGMENT, on);
+    }
+
+    /**
+     * The encoder the features were extracted with and the images, which augmented training runs through. Does not
+     * switch augmentation on: {@link #augment} does, in either order.
+     */
+    public ProbeFewShot augmentFrom(Artifact<Encoder> encoder, Artifact<Image> images) {
+        ProbeFewShot c = copy();
+        c.evaluation = evaluation.augmentFrom(encoder, images);
+        return c;
+    }
+
+    /** The probe's settings: decays at milestones 40 and 60 of 100, i.e. from 0-based epoch 39 and 59. */
+    ProbeConfig config() {
+        int e = get(EPOCHS);
+        return new ProbeConfig(e, get(LR), 0.9, 0, get(BATCH), LinearEvaluation.decays(e * 2 / 5 - 1, e * 3 / 5 - 1),
+                0.1, get(Param.SEED), get(VALIDATE_EVERY));
     }
 
     @Override
-    TrainingSet trainingSet() {
-        return TrainingSet.FEW_SHOT;
+    public List<String> problems() {
+        return evaluation.problems(get(AUGMENT), AUGMENT.key(), "few-shot probe");
+    }
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return evaluation.inputs(get(AUGMENT));
+    }
+
+    /** An augmented probe runs the encoder over the training set every epoch: alone, like feature extraction. */
+    @Override
+    public boolean exclusive() {
+        return get(AUGMENT);
+    }
+
+    @Override
+    public PCollection<ProbeResult> expand(StepInput in) {
+        return evaluation.expand(in, config(), get(AUGMENT));
     }
 }

@@ -1,70 +1,134 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
+import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.ProbeResult;
 import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Linear probe on frozen features, per the SDCLR protocol: trained on the full balanced pool, epoch chosen on
  * validation, per-class accuracy reported on test (SGD lr 30, momentum 0.9, no weight decay, batch 128, 30 epochs,
- * ×0.1 at 10 and 20).
+ * ×0.1 from 1-based epoch 10 and 20). The features say whose they are (method and split).
  *
  * <pre>{@code
- * wf.step("probe-sdclr-s0", ProbeLinear.on(features, "sdclr").groupedBy(subset, 0).lr(30));
- * // As the official code: training images augmented every epoch (random crop with 4-pixel padding + flip) and
- * // embedded by the frozen encoder; off by default, and augment(false) turns it off again (probe.augment).
- * wf.step("probe-sdclr-s0", ProbeLinear.on(features, "sdclr").groupedBy(subset, 0)
- *     .augmented(encoder, data).augment(p.get(probeAugment)));
+ * wf.step("probe-sdclr-s0", ProbeLinear.on(features).groupedBy(subset).lr(30));
+ * // As the official code: training images augmented every epoch (random crop with 4-pixel padding + flip)
+ * // through the frozen encoder; off unless probe.augment=true. Order of the calls does not matter.
+ * wf.step("probe-sdclr-s0", ProbeLinear.on(features).groupedBy(subset).augmentFrom(encoder, data).augment(true));
  * }</pre>
  */
-public final class ProbeLinear extends TrainLinearClassifier<ProbeLinear> {
+public final class ProbeLinear extends Step<ProbeResult> {
     private static final long serialVersionUID = 1L;
 
-    private ProbeLinear(Artifact<Feature> features, Artifact<LongTailSplit> subset, Params params,
-            ImageSource source) {
-        super("probe", features, subset, params, source);
+    public static final Param<Double> LR = Param.decimal("probe.lr", 30, "linear probe learning rate")
+            .requiring(v -> v > 0, "be > 0");
+    public static final Param<Integer> EPOCHS = Param.integer("probe.epochs", 30,
+            "linear probe epochs (lr x0.1 from 1/3 and 2/3 of the run)").atLeast(1);
+    public static final Param<Integer> BATCH = Param.integer("probe.batch", 128,
+            "batch of the linear and few-shot probes (paper: 128 CIFAR, 512 ImageNet)").atLeast(1);
+    public static final Param<Integer> VALIDATE_EVERY = Param.integer("probe.validateEvery", 1,
+            "validate the linear probe after every N-th epoch; only those epochs can be selected").atLeast(1);
+    public static final Param<Boolean> AUGMENT = Param.bool("probe.augment", false,
+            "train the linear probe on augmented images through the frozen encoder (official RandomCrop(size, "
+                    + "padding=4) + flip; ~100x slower); default: cached un-augmented features");
+
+    private LinearEvaluation evaluation;
+
+    private ProbeLinear(LinearEvaluation evaluation) {
+        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, Param.SEED);
+        this.evaluation = evaluation;
     }
 
-    public static Builder on(Artifact<Feature> features, String method) {
-        return new Builder(features, method);
+    public static Builder on(Artifact<Feature> features) {
+        return new Builder(features);
     }
 
-    /** Second half of {@code ProbeLinear.on(features, method).groupedBy(subset, split)}. */
+    /** Second half of {@code ProbeLinear.on(features).groupedBy(subset)}. */
     public static final class Builder {
         private final Artifact<Feature> features;
-        private final String method;
 
-        private Builder(Artifact<Feature> features, String method) {
+        private Builder(Artifact<Feature> features) {
             this.features = features;
-            this.method = method;
         }
 
-        public ProbeLinear groupedBy(Artifact<LongTailSplit> subset, int split) {
-            return new ProbeLinear(features, subset, Params.of(method, split, ProbeConfig.linear(1)), null);
+        /** Evaluates on the split of {@code subset} the features' encoder was pretrained on. */
+        public ProbeLinear groupedBy(Artifact<LongTailSplit> subset) {
+            return new ProbeLinear(new LinearEvaluation("linear", TrainingSet.POOL, features, subset, null, null));
         }
     }
 
-    @Override
-    ProbeLinear with(Params params, ImageSource source) {
-        return new ProbeLinear(features(), subset(), params, source);
+    public ProbeLinear lr(double lr) {
+        return withParam(LR, lr);
+    }
+
+    public ProbeLinear epochs(int epochs) {
+        return withParam(EPOCHS, epochs);
+    }
+
+    /** Mini-batch size (128 for CIFAR in the official code, 512 for ImageNet-100). */
+    public ProbeLinear batch(int batch) {
+        return withParam(BATCH, batch);
+    }
+
+    /** Validate only after every N-th epoch; only those epochs can be selected (the official {@code --test_freq}). */
+    public ProbeLinear validateEvery(int n) {
+        return withParam(VALIDATE_EVERY, n);
+    }
+
+    public ProbeLinear seed(long seed) {
+        return withParam(Param.SEED, seed);
+    }
+
+    /** Train on augmented images through the frozen encoder ({@code probe.augment}); needs {@link #augmentFrom}. */
+    public ProbeLinear augment(boolean on) {
+        return withParam(AUGMENT, on);
     }
 
     /**
-     * Decays at 1/3 and 2/3 of the run: the official milestones 10 and 20 of 30, which take effect from 1-based
-     * epoch 10 and 20 (0-based 9 and 19) because {@code train_cifar.py} steps the scheduler at each epoch's start.
+     * The encoder the features were extracted with and the images, which augmented training runs through. Does not
+     * switch augmentation on: {@link #augment} does, in either order.
      */
-    @Override
-    List<Integer> decaysFor(int epochs) {
-        return decays(epochs);
+    public ProbeLinear augmentFrom(Artifact<Encoder> encoder, Artifact<Image> images) {
+        ProbeLinear c = copy();
+        c.evaluation = evaluation.augmentFrom(encoder, images);
+        return c;
     }
 
-    static List<Integer> decays(int epochs) {
-        return List.of(epochs / 3 - 1, 2 * epochs / 3 - 1);
+    /**
+     * The probe's settings. The decays take effect from 1-based epoch 10 and 20 of 30 (0-based 9 and 19) because
+     * the official {@code train_cifar.py} steps {@code MultiStepLR([10, 20])} at each epoch's start.
+     */
+    ProbeConfig config() {
+        int e = get(EPOCHS);
+        return new ProbeConfig(e, get(LR), 0.9, 0, get(BATCH), LinearEvaluation.decays(e / 3 - 1, 2 * e / 3 - 1),
+                0.1, get(Param.SEED), get(VALIDATE_EVERY));
     }
 
     @Override
-    TrainingSet trainingSet() {
-        return TrainingSet.POOL;
+    public List<String> problems() {
+        return evaluation.problems(get(AUGMENT), AUGMENT.key(), "linear probe");
+    }
+
+    @Override
+    public List<Artifact<?>> inputs() {
+        return evaluation.inputs(get(AUGMENT));
+    }
+
+    /** An augmented probe runs the encoder over the training set every epoch: alone, like feature extraction. */
+    @Override
+    public boolean exclusive() {
+        return get(AUGMENT);
+    }
+
+    @Override
+    public PCollection<ProbeResult> expand(StepInput in) {
+        return evaluation.expand(in, config(), get(AUGMENT));
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.pipeline.beam.ArtifactRecords;
+import io.sdclr.dsl.InputFiles;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.model.Branch;
 import io.sdclr.steps.model.Devices;
@@ -59,14 +59,17 @@ public final class FrozenEncoder implements AutoCloseable {
     }
 
     /**
-     * The encoder of a committed {@code Encoder} artifact: its record gives the architecture and the parameter
+     * The encoder of an {@code Encoder} artifact: its record gives the architecture and the parameter
      * file, whose SHA-256 is checked before loading. {@code device} is a {@link Devices#resolve} preference.
      */
-    public static FrozenEncoder fromArtifact(String encoderDir, String device) {
-        Encoder e = ArtifactRecords.readOne(encoderDir, Encoder.class);
-        EncoderSpec spec = new EncoderSpec(e.getMethod(), e.getArch(), e.getWidth(), e.getChannels(),
+    public static FrozenEncoder fromArtifact(Encoder e, InputFiles files, String device) {
+        return load(files.path(e.getParamsFile()), specOf(e), Devices.resolve(device), e.getParamsSha256());
+    }
+
+    /** The architecture and input format an encoder record describes. */
+    public static EncoderSpec specOf(Encoder e) {
+        return new EncoderSpec(EncoderSpec.methodName(e.getMethod()), e.getArch(), e.getWidth(), e.getChannels(),
                 e.getImageSize(), e.getMean(), e.getStd());
-        return load(Path.of(encoderDir, e.getParamsFile()), spec, Devices.resolve(device), e.getParamsSha256());
     }
 
     /** The architecture and input format the encoder was built from. */

@@ -24,6 +24,11 @@ public record EncoderSpec(
         String method, String arch, double width, int channels, int imageSize, List<Double> mean, List<Double> std)
         implements Serializable {
 
+    /** {@code simclr} / {@code sdclr}: a method as the model code, reports and results name it. */
+    public static String methodName(io.sdclr.steps.avro.Method m) {
+        return m.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Output size of the projection head; 128 at every width (SDCLR, models/resnet_prune_multibn.py proj_head). */
     public static final int PROJECTION_DIM = 128;
 

@@ -4,7 +4,7 @@ import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.dsl.Gather;
 import io.sdclr.steps.eval.Grouping;
 import io.sdclr.steps.avro.ProbeResult;
 import java.nio.ByteBuffer;
@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -31,18 +31,18 @@ import org.apache.beam.sdk.values.PCollectionList;
  *     .describing("fmnist-lt", "fashion-mnist", params.asMap())));
  * }</pre>
  */
-public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
+public final class WriteReport extends Step<OutputFile> {
     private static final long serialVersionUID = 1L;
 
-    /** What the report says about the run besides the results. */
-    public record Params(String workflow, String dataset, TreeMap<String, Object> params, Grouping grouping)
+    /** What the report says about the run besides the results: settings of the workflow's code, not tunables. */
+    record Params(String workflow, String dataset, TreeMap<String, Object> params, Grouping grouping)
             implements java.io.Serializable {}
 
     private final List<Artifact<ProbeResult>> results;
     private final Params params;
 
     private WriteReport(List<Artifact<ProbeResult>> results, Params params) {
-        super("report", OutputFile.class);
+        super(OutputFile.class);
         this.results = List.copyOf(results);
         this.params = params;
     }
@@ -63,18 +63,14 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("workflow", params.workflow(), "dataset", params.dataset(), "grouping",
+                params.grouping().toString(), "shownParams", params.params().toString());
     }
 
     @Override
     public List<Artifact<?>> inputs() {
         return new ArrayList<>(results);
-    }
-
-    @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(WriteReport.class);
     }
 
     @Override
@@ -101,8 +97,8 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
         public void process(@Element Iterable<ProbeResult> all, OutputReceiver<OutputFile> out) {
             List<ProbeResult> sorted = new ArrayList<>();
             all.forEach(sorted::add);
-            sorted.sort(Comparator.comparing(ProbeResult::getMethod).thenComparing(ProbeResult::getEvaluation)
-                    .thenComparingInt(ProbeResult::getSplit));
+            sorted.sort(Comparator.comparing((ProbeResult r) -> r.getMethod().name())
+                    .thenComparing(ProbeResult::getEvaluation).thenComparingInt(ProbeResult::getSplit));
             Map<Integer, SplitCounts> splits = new TreeMap<>();
             List<EvaluationResult> results = new ArrayList<>();
             Map<String, String> labels = new TreeMap<>();
@@ -123,7 +119,8 @@ public final class WriteReport extends Step<WriteReport.Params, OutputFile> {
                     throw new IllegalStateException("results of split " + r.getSplit()
                             + " disagree on its class counts");
                 }
-                results.add(new EvaluationResult(r.getMethod(), r.getEvaluation(), r.getSplit(),
+                results.add(new EvaluationResult(r.getMethod().name().toLowerCase(Locale.ROOT), r.getEvaluation(),
+                        r.getSplit(),
                         r.getPerClassAccuracy().stream().mapToDouble(Double::doubleValue).toArray()));
             }
             ReportInput input = new ReportInput(params.workflow(), params.dataset(),

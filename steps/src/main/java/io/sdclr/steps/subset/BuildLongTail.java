@@ -1,12 +1,13 @@
 package io.sdclr.steps.subset;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -21,89 +22,102 @@ import org.apache.beam.sdk.values.PCollection;
  *     BuildLongTail.from(data).nMax(4500).imbalance(100).splits(3).valPerClass(500).seed(1));
  * }</pre>
  */
-public final class BuildLongTail extends Step<BuildLongTail.Params, LongTailSplit> {
+public final class BuildLongTail extends Step<LongTailSplit> {
     private static final long serialVersionUID = 1L;
 
+    public static final Param<Integer> SPLITS = Param.integer("subset.splits", 3, "long-tailed splits (paper: 5)")
+            .atLeast(1);
+    public static final Param<Integer> N_MAX = Param.integer("subset.nMax", 4500, "images of the head class")
+            .atLeast(1);
+    public static final Param<Double> IMBALANCE = Param.decimal("subset.imbalance", 100,
+            "head/tail size ratio r").atLeast(1);
+    public static final Param<Integer> VAL_PER_CLASS = Param.integer("subset.valPerClass", 500,
+            "held-out validation images per class").atLeast(1);
+    public static final Param<Double> FEW_SHOT_FRACTION = Param.decimal("subset.fewShotFraction", 0.01,
+            "size of the few-shot set S_b as a fraction of the pool").requiring(v -> v > 0 && v < 1, "be in (0, 1)");
+
     /**
-     * Parameters ({@code subset.*}); {@code --set subset.nMax=...} reaches them.
+     * What the planner needs besides the tunables.
      *
      * @param dataset dataset name, recorded in the splits
      * @param numClasses number of classes
-     * @param splits number of splits (paper: 5)
-     * @param nMax images of the head class in D_i
-     * @param imbalance ratio between head and tail class sizes (r)
-     * @param valPerClass held-out validation images per class
-     * @param fewShotFraction size of S_b as a fraction of the pool
-     * @param seed seeds the validation choice, the per-class permutations and the class order
      */
-    public record Params(String dataset, int numClasses, int splits, int nMax, double imbalance, int valPerClass,
-            double fewShotFraction, long seed) implements java.io.Serializable {
-        public LongTailSpec spec() {
-            return new LongTailSpec(splits, nMax, imbalance, valPerClass, fewShotFraction, seed);
-        }
-    }
+    record Params(String dataset, int numClasses, LongTailSpec spec) implements java.io.Serializable {}
 
     private final Artifact<Image> images;
-    private final Params params;
+    private String dataset = "fashion-mnist";
+    private int numClasses = 10;
 
-    private BuildLongTail(Artifact<Image> images, Params params) {
-        super("subset", LongTailSplit.class);
+    private BuildLongTail(Artifact<Image> images) {
+        super(LongTailSplit.class, SPLITS, N_MAX, IMBALANCE, VAL_PER_CLASS, FEW_SHOT_FRACTION, Param.SEED);
         this.images = images;
-        this.params = params;
-        params.spec(); // Validates the combination now, where the workflow is built.
     }
 
     /** Defaults follow CIFAR-10-LT: n_max 4,500, r 100, 500 validation images per class, 1% few-shot, 3 splits. */
     public static BuildLongTail from(Artifact<Image> images) {
-        return new BuildLongTail(images, new Params("fashion-mnist", 10, 3, 4500, 100, 500, 0.01, 1));
+        return new BuildLongTail(images);
     }
 
     public BuildLongTail dataset(String name, int numClasses) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(name, numClasses, p.splits(), p.nMax(), p.imbalance(),
-                p.valPerClass(), p.fewShotFraction(), p.seed()));
+        if (numClasses <= 0) {
+            throw new IllegalArgumentException("numClasses must be > 0, was " + numClasses);
+        }
+        BuildLongTail c = copy();
+        c.dataset = name;
+        c.numClasses = numClasses;
+        return c;
     }
 
     public BuildLongTail splits(int splits) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), splits, p.nMax(), p.imbalance(),
-                p.valPerClass(), p.fewShotFraction(), p.seed()));
+        return withParam(SPLITS, splits);
+    }
+
+    /** The number of splits this step produces. */
+    public int splitCount() {
+        return get(SPLITS);
     }
 
     public BuildLongTail nMax(int nMax) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), nMax, p.imbalance(),
-                p.valPerClass(), p.fewShotFraction(), p.seed()));
+        return withParam(N_MAX, nMax);
     }
 
     public BuildLongTail imbalance(double r) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), r,
-                p.valPerClass(), p.fewShotFraction(), p.seed()));
+        return withParam(IMBALANCE, r);
     }
 
     public BuildLongTail valPerClass(int n) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), p.imbalance(),
-                n, p.fewShotFraction(), p.seed()));
+        return withParam(VAL_PER_CLASS, n);
     }
 
     /** Size of S_b as a fraction of the pool (1% in the paper, where it gives the tail class's count). */
     public BuildLongTail fewShotFraction(double f) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), p.imbalance(),
-                p.valPerClass(), f, p.seed()));
+        return withParam(FEW_SHOT_FRACTION, f);
     }
 
+    /** Seeds the validation choice, the per-class permutations and the class order. */
     public BuildLongTail seed(long seed) {
-        Params p = params;
-        return new BuildLongTail(images, new Params(p.dataset(), p.numClasses(), p.splits(), p.nMax(), p.imbalance(),
-                p.valPerClass(), p.fewShotFraction(), seed));
+        return withParam(Param.SEED, seed);
+    }
+
+    private LongTailSpec spec() {
+        return new LongTailSpec(get(SPLITS), get(N_MAX), get(IMBALANCE), get(VAL_PER_CLASS), get(FEW_SHOT_FRACTION),
+                get(Param.SEED));
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("dataset", dataset, "numClasses", Integer.toString(numClasses));
+    }
+
+    /** The combination of values, checked where the workflow is built. */
+    @Override
+    public List<String> problems() {
+        try {
+            spec();
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of(e.getMessage());
+        }
     }
 
     @Override
@@ -112,13 +126,8 @@ public final class BuildLongTail extends Step<BuildLongTail.Params, LongTailSpli
     }
 
     @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(BuildLongTail.class);
-    }
-
-    @Override
     public PCollection<LongTailSplit> expand(StepInput in) {
-        return SplitRecords.trainLabels(in.get(images)).apply("plan", ParDo.of(new Plan(params)));
+        return SplitRecords.trainLabels(in.get(images)).apply("plan", ParDo.of(new Plan(new Params(dataset, numClasses, spec()))));
     }
 
     /** Runs the planner over all (id, label) pairs. */

@@ -2,16 +2,17 @@ package io.sdclr.steps.subset;
 
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
-import io.sdclr.steps.data.NpyFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -37,26 +38,39 @@ import org.slf4j.LoggerFactory;
  * D_i ∩ D_b (unless {@link SplitFiles#nestedFewShot()} is false), a class missing from D_i or a list label that
  * disagrees with the data is an {@link InvalidInputException} naming the file and the element or line.
  */
-public final class LoadSplits extends Step<LoadSplits.Params, LongTailSplit> {
+public final class LoadSplits extends Step<LongTailSplit> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(LoadSplits.class);
 
     /**
-     * Parameters ({@code subset.*}).
+     * Where a workflow finds split files (read while it is built: the files decide the splits). Empty means the
+     * workflow's own choice: generated splits (CIFAR) or the data directory's {@code split/} (ImageNet-100).
+     */
+    public static final Param<String> SPLIT_DIR = Param.string("subset.splitDir", "",
+            "the official SDCLR split/ directory to load the paper's splits from (empty = the workflow's default:"
+                    + " generated splits for CIFAR, DATA_DIR/split for ImageNet-100)");
+
+    /**
+     * What the loader needs: settings of the workflow's code.
      *
      * @param dataset dataset name, recorded in the splits
      * @param numClasses number of classes; labels must be in {@code [0, numClasses)}
      * @param files where the splits come from ({@code subset.files.*})
      */
-    public record Params(String dataset, int numClasses, SplitFiles files) implements java.io.Serializable {}
+    record Params(String dataset, int numClasses, SplitFiles files) implements java.io.Serializable {}
 
     private final Artifact<Image> images;
     private final Params params;
 
     private LoadSplits(Artifact<Image> images, Params params) {
-        super("subset", LongTailSplit.class);
+        super(LongTailSplit.class);
         this.images = images;
         this.params = params;
+    }
+
+    /** The number of splits the files describe. */
+    public int splitCount() {
+        return params.files().splits();
     }
 
     /** Loads {@code files} over the training images of {@code images}; the dataset defaults to CIFAR-10. */
@@ -79,18 +93,14 @@ public final class LoadSplits extends Step<LoadSplits.Params, LongTailSplit> {
     }
 
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("dataset", params.dataset(), "numClasses", Integer.toString(params.numClasses()), "files",
+                params.files().toString());
     }
 
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(images);
-    }
-
-    @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(LoadSplits.class, NpyFile.class);
     }
 
     /** Every split file and train list: their content enters the cache key. */

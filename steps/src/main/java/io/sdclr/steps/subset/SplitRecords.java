@@ -1,7 +1,6 @@
 package io.sdclr.steps.subset;
 
-import io.sdclr.pipeline.beam.ArtifactRecords;
-import io.sdclr.pipeline.beam.Gather;
+import io.sdclr.dsl.Gather;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Source;
@@ -18,19 +17,21 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * What both subset steps ({@link BuildLongTail}, {@link LoadSplits}) share: gathering the training set's
- * (id, label) pairs, turning a {@link SplitPlan} into its Avro record, and finding one split in a committed
- * subset artifact.
+ * (id, label) pairs, turning a {@link SplitPlan} into its Avro record, and finding one split among a subset
+ * artifact's records.
  */
 public final class SplitRecords {
     private SplitRecords() {}
 
-    public static LongTailSplit split(String subsetDir, int split) {
-        for (LongTailSplit s : ArtifactRecords.read(subsetDir, LongTailSplit.class)) {
+    /** Split number {@code split} of a subset artifact's records. */
+    public static LongTailSplit find(List<LongTailSplit> splits, int split) {
+        for (LongTailSplit s : splits) {
             if (s.getSplit() == split) {
                 return s;
             }
         }
-        throw new IllegalStateException("the subset artifact " + subsetDir + " has no split " + split);
+        throw new IllegalStateException("the subset artifact has no split " + split + " (it has " + splits.size()
+                + ")");
     }
 
     /** All (id, label) pairs of the TRAIN images, gathered into one element. */

@@ -1,22 +1,23 @@
 package io.sdclr.steps.train;
 
 import io.sdclr.dsl.Artifact;
-import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Gather;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
-import io.sdclr.pipeline.beam.Gather;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.Source;
+import io.sdclr.steps.data.ImageBatch;
 import io.sdclr.steps.model.Devices;
 import io.sdclr.steps.model.EncoderSpec;
 import io.sdclr.steps.subset.SplitRecords;
-import java.nio.ByteBuffer;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,182 +30,168 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Pretrains a SimCLR or SDCLR encoder on D_i of one long-tailed split: one training loop in one {@code DoFn} on
- * one device. The parameters are a side file of the {@link Encoder} artifact, covered by its digest.
+ * one device. The parameters are a side file of the {@link Encoder} artifact, covered by its digest; the encoder
+ * record carries its method and split, so everything computed from it knows whose it is.
  *
  * <pre>{@code
  * Artifact<Encoder> enc = wf.step("pretrain-sdclr-s0",
  *     Pretrain.sdclr().on(data, subset, 0).width(0.25).epochs(5).batch(256));
  * }</pre>
  *
- * <p>Checkpoints go to the step's work directory, which survives a killed run of the same cache key: running
- * the same command again resumes from the last checkpoint. The checkpoint interval does not change the result
- * and is not part of the cache key.
+ * <p>The input geometry (channels, image size) is that of the images. Checkpoints go to the step's work
+ * directory, which survives a killed run of the same cache key: running the same command again resumes from the
+ * last checkpoint. The checkpoint interval does not change the result and is not part of the cache key.
  */
-public final class Pretrain extends Step<Pretrain.Params, Encoder> {
+public final class Pretrain extends Step<Encoder> {
     private static final long serialVersionUID = 1L;
     static final String PARAMS_FILE = "encoder.params";
 
-    /** Parameters ({@code pretrain.*}). {@code lr} is the base rate at batch 512 (scaled by batch/512). */
-    public record Params(String method, int split, String arch, double width, int channels, int imageSize,
-            List<Double> mean, List<Double> std, int epochs, int batch, double lr, double temperature, double prune,
-            int warmupEpochs, double weightDecay, long seed) implements java.io.Serializable {
-        public Params {
-            if (!method.equals("simclr") && !method.equals("sdclr")) {
-                throw new InvalidInputException("pretrain.method=%s: expected simclr or sdclr", method);
-            }
-            if (!arch.equals("resnet18") && !arch.equals("resnet50")) {
-                throw new InvalidInputException("pretrain.arch=%s: expected resnet18 or resnet50", arch);
-            }
-            mean = List.copyOf(mean);
-            std = List.copyOf(std);
-        }
+    public static final Param<String> ARCH = Param.string("pretrain.arch", "resnet18",
+                    "encoder: resnet18 (CIFAR variant: 3x3 stem, no max-pool) or resnet50 (ImageNet variant)")
+            .requiring(v -> v.equals("resnet18") || v.equals("resnet50"), "be resnet18 or resnet50");
+    public static final Param<Double> WIDTH = Param.decimal("pretrain.width", 0.25,
+            "ResNet width multiplier (1 = the paper's network)").requiring(v -> v > 0 && v <= 4, "be in (0, 4]");
+    public static final Param<Integer> EPOCHS = Param.integer("pretrain.epochs", 5, "pretraining epochs")
+            .atLeast(1);
+    public static final Param<Integer> BATCH = Param.integer("pretrain.batch", 256, "pretraining batch size")
+            .atLeast(2);
+    public static final Param<Double> LR = Param.decimal("pretrain.lr", 0.5,
+            "pretraining lr at batch 512 (scaled by batch/512)").requiring(v -> v > 0, "be > 0");
+    public static final Param<Double> TEMPERATURE = Param.decimal("pretrain.temperature", 0.2,
+            "NT-Xent temperature").requiring(v -> v > 0, "be > 0");
+    public static final Param<Double> PRUNE = Param.decimal("pretrain.prune", 0.9,
+            "SDCLR pruning ratio (paper: 0.9 CIFAR, 0.3 ImageNet)").requiring(v -> v >= 0 && v < 1, "be in [0, 1)");
+    public static final Param<Integer> WARMUP_EPOCHS = Param.integer("pretrain.warmupEpochs", 1,
+            "linear lr warm-up epochs (paper: 10 of 2,000); at most pretrain.epochs").atLeast(0);
+    public static final Param<Double> WEIGHT_DECAY = Param.decimal("pretrain.weightDecay", 1e-4,
+            "SGD weight decay").atLeast(0);
+    public static final Param<List<Double>> MEAN = Param.decimals("pretrain.mean", List.of(0.2860),
+            "per-channel input mean, normalised inside the model (one value per image channel)");
+    public static final Param<List<Double>> STD = Param.decimals("pretrain.std", List.of(0.3530),
+            "per-channel input std (one value per image channel)").requiring(v -> v.stream().allMatch(s -> s > 0),
+            "be positive");
+    public static final Param<Integer> CHECKPOINT_EVERY = Param.integer("pretrain.checkpointEvery", 1,
+            "checkpoint every N epochs (0 = never); not part of the cache key").atLeast(0).executionOnly();
 
-        EncoderSpec encoder() {
-            return new EncoderSpec(method, arch, width, channels, imageSize, mean, std);
-        }
-
-        PretrainConfig config(int checkpointEvery) {
-            return new PretrainConfig(encoder(), epochs, batch, lr, temperature, prune, warmupEpochs, weightDecay,
-                    seed, checkpointEvery);
-        }
-    }
-
+    private final Method method;
     private final Artifact<Image> images;
     private final Artifact<LongTailSplit> subset;
-    private final Params params;
-    private final int checkpointEvery;
+    private final int split;
 
-    private Pretrain(Artifact<Image> images, Artifact<LongTailSplit> subset, Params params, int checkpointEvery) {
-        super("pretrain", Encoder.class);
+    private Pretrain(Method method, Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
+        super(Encoder.class, ARCH, WIDTH, EPOCHS, BATCH, LR, TEMPERATURE, PRUNE, WARMUP_EPOCHS, WEIGHT_DECAY, MEAN,
+                STD, Param.SEED, CHECKPOINT_EVERY);
+        this.method = method;
         this.images = images;
         this.subset = subset;
-        this.params = params;
-        this.checkpointEvery = checkpointEvery;
+        this.split = split;
     }
 
-    /** SDCLR with the protocol's defaults for CIFAR, scaled to Fashion-MNIST (28×28×1, width 0.25). */
+    /** SDCLR with the protocol's defaults for CIFAR, scaled to Fashion-MNIST (width 0.25, 5 epochs). */
     public static Builder sdclr() {
-        return new Builder("sdclr");
+        return new Builder(Method.SDCLR);
     }
 
     /** The SimCLR baseline. */
     public static Builder simclr() {
-        return new Builder("simclr");
+        return new Builder(Method.SIMCLR);
     }
 
-    public static Builder method(String method) {
+    public static Builder method(Method method) {
         return new Builder(method);
     }
 
-    /** Collects inputs and parameters; {@link #on} makes the step. */
+    /** First half of {@code Pretrain.sdclr().on(images, subset, split)}. */
     public static final class Builder {
-        private final String method;
-        private String arch = "resnet18";
-        private double width = 0.25;
-        private int epochs = 5;
-        private int batch = 256;
-        private double lr = 0.5;
-        private double temperature = 0.2;
-        private double prune = 0.9;
-        private int warmupEpochs = 10;
-        private double weightDecay = 1e-4;
-        private long seed = 1;
-        private int checkpointEvery = 1;
-        private int channels = 1;
-        private int imageSize = 28;
-        private List<Double> mean = List.of(0.2860);
-        private List<Double> std = List.of(0.3530);
+        private final Method method;
 
-        private Builder(String method) {
+        private Builder(Method method) {
             this.method = method;
-        }
-
-        /** Backbone: {@code resnet18} (CIFAR variant, default) or {@code resnet50} (ImageNet variant). */
-        public Builder arch(String a) {
-            this.arch = a;
-            return this;
-        }
-
-        public Builder width(double w) {
-            this.width = w;
-            return this;
-        }
-
-        public Builder epochs(int e) {
-            this.epochs = e;
-            return this;
-        }
-
-        public Builder batch(int b) {
-            this.batch = b;
-            return this;
-        }
-
-        public Builder lr(double v) {
-            this.lr = v;
-            return this;
-        }
-
-        public Builder temperature(double t) {
-            this.temperature = t;
-            return this;
-        }
-
-        public Builder prune(double p) {
-            this.prune = p;
-            return this;
-        }
-
-        public Builder warmupEpochs(int e) {
-            this.warmupEpochs = e;
-            return this;
-        }
-
-        public Builder weightDecay(double wd) {
-            this.weightDecay = wd;
-            return this;
-        }
-
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
-
-        public Builder checkpointEvery(int epochs) {
-            this.checkpointEvery = epochs;
-            return this;
-        }
-
-        /** Input geometry and per-channel normalisation (Fashion-MNIST by default). */
-        public Builder input(int channels, int imageSize, List<Double> mean, List<Double> std) {
-            this.channels = channels;
-            this.imageSize = imageSize;
-            this.mean = mean;
-            this.std = std;
-            return this;
         }
 
         /** Trains on D_i of split {@code split} of {@code subset}, taking pixels from {@code images}. */
         public Pretrain on(Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
-            return new Pretrain(images, subset, new Params(method, split, arch, width, channels, imageSize,
-                    mean, std, epochs, batch, lr, temperature, prune, warmupEpochs, weightDecay, seed),
-                    checkpointEvery);
+            if (split < 0) {
+                throw new IllegalArgumentException("split must be >= 0, was " + split);
+            }
+            return new Pretrain(method, images, subset, split);
         }
     }
 
+    /** Backbone: {@code resnet18} (CIFAR variant, default) or {@code resnet50} (ImageNet variant). */
+    public Pretrain arch(String a) {
+        return withParam(ARCH, a);
+    }
+
+    public Pretrain width(double w) {
+        return withParam(WIDTH, w);
+    }
+
+    public Pretrain epochs(int e) {
+        return withParam(EPOCHS, e);
+    }
+
+    public Pretrain batch(int b) {
+        return withParam(BATCH, b);
+    }
+
+    public Pretrain lr(double v) {
+        return withParam(LR, v);
+    }
+
+    public Pretrain temperature(double t) {
+        return withParam(TEMPERATURE, t);
+    }
+
+    public Pretrain prune(double p) {
+        return withParam(PRUNE, p);
+    }
+
+    public Pretrain warmupEpochs(int e) {
+        return withParam(WARMUP_EPOCHS, e);
+    }
+
+    public Pretrain weightDecay(double wd) {
+        return withParam(WEIGHT_DECAY, wd);
+    }
+
+    /** The run's seed; split k trains with seed + k. */
+    public Pretrain seed(long s) {
+        return withParam(Param.SEED, s);
+    }
+
+    public Pretrain checkpointEvery(int epochs) {
+        return withParam(CHECKPOINT_EVERY, epochs);
+    }
+
+    /** Per-channel normalisation applied inside the model (Fashion-MNIST's by default). */
+    public Pretrain normalization(List<Double> mean, List<Double> std) {
+        Pretrain p = withParam(MEAN, mean);
+        return p.withParam(STD, std);
+    }
+
     @Override
-    public Params params() {
-        return params;
+    public Map<String, String> settings() {
+        return Map.of("method", EncoderSpec.methodName(method), "split", Integer.toString(split));
+    }
+
+    @Override
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (get(WARMUP_EPOCHS) > get(EPOCHS)) {
+            out.add(String.format("%s=%d is more than %s=%d: the whole run would stay in warm-up", WARMUP_EPOCHS,
+                    get(WARMUP_EPOCHS), EPOCHS, get(EPOCHS)));
+        }
+        if (get(MEAN).size() != get(STD).size()) {
+            out.add(String.format("%s=%s and %s=%s must have one value per image channel each", MEAN,
+                    MEAN.text(get(MEAN)), STD, STD.text(get(STD))));
+        }
+        return out;
     }
 
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(images, subset);
-    }
-
-    @Override
-    public Set<Class<?>> codeClasses() {
-        return Set.of(Pretrain.class, EncoderSpec.class);
     }
 
     /** One training loop at a time: it uses every core, and its result must not depend on what else runs. */
@@ -215,111 +202,76 @@ public final class Pretrain extends Step<Pretrain.Params, Encoder> {
 
     @Override
     public PCollection<Encoder> expand(StepInput in) {
-        // The split is one small record of a committed artifact: read in @Setup rather than as a side input.
-        String subsetDir = in.context().inputDir(subset);
+        Set<Long> longTail = new HashSet<>(SplitRecords.find(in.records(subset), split).getLongTailIds());
+        Config cfg = new Config(method, split, get(ARCH), get(WIDTH), get(MEAN), get(STD), get(EPOCHS), get(BATCH),
+                get(LR), get(TEMPERATURE), get(PRUNE), get(WARMUP_EPOCHS), get(WEIGHT_DECAY),
+                get(Param.SEED) + split, get(CHECKPOINT_EVERY));
         return in.get(images)
                 .apply("train images", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
-                .apply("D_i", ParDo.of(new KeepLongTail(subsetDir, params.split())))
+                .apply("D_i", Filter.by((Image im) -> longTail.contains(im.getId())))
                 .apply("gather", Gather.all())
-                .apply("train", ParDo.of(new Train(params, checkpointEvery, in.context(), subsetDir)));
+                .apply("train", ParDo.of(new Train(cfg, longTail.size(), in.context())));
     }
 
-    /** Keeps the images of D_i. */
-    static final class KeepLongTail extends DoFn<Image, Image> {
-        private static final long serialVersionUID = 1L;
-        private final String subsetDir;
-        private final int split;
-        private transient Set<Long> ids;
-
-        KeepLongTail(String subsetDir, int split) {
-            this.subsetDir = subsetDir;
-            this.split = split;
-        }
-
-        @Setup
-        public void setup() {
-            ids = new HashSet<>(SplitRecords.split(subsetDir, split).getLongTailIds());
-        }
-
-        @ProcessElement
-        public void process(@Element Image im, OutputReceiver<Image> out) {
-            if (ids.contains(im.getId())) {
-                out.output(im);
-            }
+    /** Everything the training DoFn needs; {@code seed} is the split's own seed. */
+    record Config(Method method, int split, String arch, double width, List<Double> mean, List<Double> std,
+            int epochs, int batch, double lr, double temperature, double prune, int warmupEpochs,
+            double weightDecay, long seed, int checkpointEvery) implements Serializable {
+        PretrainConfig loop(int channels, int imageSize) {
+            EncoderSpec spec =
+                    new EncoderSpec(EncoderSpec.methodName(method), arch, width, channels, imageSize, mean, std);
+            return new PretrainConfig(spec, epochs, batch, lr, temperature, prune, warmupEpochs, weightDecay, seed,
+                    checkpointEvery);
         }
     }
 
     /** The training loop over all of D_i. */
     static final class Train extends DoFn<Iterable<Image>, Encoder> {
         private static final long serialVersionUID = 1L;
-        private final Params params;
-        private final int checkpointEvery;
+        private final Config cfg;
+        private final int expected;
         private final StepContext ctx;
-        private final String subsetDir;
 
-        Train(Params params, int checkpointEvery, StepContext ctx, String subsetDir) {
-            this.params = params;
-            this.checkpointEvery = checkpointEvery;
+        Train(Config cfg, int expected, StepContext ctx) {
+            this.cfg = cfg;
+            this.expected = expected;
             this.ctx = ctx;
-            this.subsetDir = subsetDir;
         }
 
         @ProcessElement
         public void process(@Element Iterable<Image> all, OutputReceiver<Encoder> out) {
-            List<Image> list = new ArrayList<>();
-            all.forEach(list::add);
-            list.sort(Comparator.comparingLong(Image::getId));
-            int expected = SplitRecords.split(subsetDir, params.split()).getLongTailIds().size();
-            if (list.size() != expected) {
+            ImageBatch batch = ImageBatch.of(all, "pretraining");
+            if (batch.count() != expected) {
                 throw new IllegalStateException(String.format(
-                        "split %d lists %d images in D_i but %d were found in the data artifact",
-                        params.split(), expected, list.size()));
+                        "split %d lists %d images in D_i but %d were found in the data artifact", cfg.split(),
+                        expected, batch.count()));
             }
-            List<byte[]> pixels = new ArrayList<>(list.size());
-            long[] ids = new long[list.size()];
-            int bytes = params.channels() * params.imageSize() * params.imageSize();
-            for (int i = 0; i < ids.length; i++) {
-                Image im = list.get(i);
-                if (im.getChannels() != params.channels() || im.getHeight() != params.imageSize()
-                        || im.getWidth() != params.imageSize()) {
-                    throw new InvalidInputException(
-                            "image %d is %dx%dx%d but pretraining expects %dx%dx%d (pretrain.imageSize/channels)",
-                            im.getId(), im.getChannels(), im.getHeight(), im.getWidth(), params.channels(),
-                            params.imageSize(), params.imageSize());
-                }
-                ByteBuffer b = im.getPixels().duplicate();
-                byte[] px = new byte[bytes];
-                b.get(px);
-                pixels.add(px);
-                ids[i] = im.getId();
-            }
-            Path paramsOut = Path.of(ctx.outputDir(), PARAMS_FILE);
-            String tag = "[" + ctx.stepName() + "] ";
-            PretrainOutcome r = PretrainLoop.run(params.config(checkpointEvery), pixels, ids, Path.of(ctx.workDir()),
-                    paramsOut, Devices.resolve(ctx.device()), line -> System.err.println(tag + line));
+            PretrainConfig loop = cfg.loop(batch.channels(), batch.size());
+            PretrainOutcome r = PretrainLoop.run(loop, batch.pixels(), batch.ids(), ctx.workDir(),
+                    ctx.outputFile(PARAMS_FILE), Devices.resolve(ctx.device()), ctx::progress);
             Map<String, String> hp = new LinkedHashMap<>();
-            hp.put("batch", Integer.toString(params.batch()));
-            hp.put("lr", Double.toString(params.lr()));
-            hp.put("temperature", Double.toString(params.temperature()));
-            hp.put("prune", Double.toString(params.prune()));
-            hp.put("warmupEpochs", Integer.toString(params.warmupEpochs()));
-            hp.put("weightDecay", Double.toString(params.weightDecay()));
-            hp.put("seed", Long.toString(params.seed()));
-            hp.put("trainImages", Integer.toString(ids.length));
+            hp.put("batch", Integer.toString(cfg.batch()));
+            hp.put("lr", Double.toString(cfg.lr()));
+            hp.put("temperature", Double.toString(cfg.temperature()));
+            hp.put("prune", Double.toString(cfg.prune()));
+            hp.put("warmupEpochs", Integer.toString(cfg.warmupEpochs()));
+            hp.put("weightDecay", Double.toString(cfg.weightDecay()));
+            hp.put("seed", Long.toString(cfg.seed()));
+            hp.put("trainImages", Integer.toString(batch.count()));
             List<Float> losses = new ArrayList<>();
             for (float l : r.lossPerEpoch()) {
                 losses.add(l);
             }
-            EncoderSpec spec = params.encoder();
+            EncoderSpec spec = loop.encoder();
             out.output(Encoder.newBuilder()
-                    .setMethod(params.method())
-                    .setSplit(params.split())
-                    .setArch(params.arch())
-                    .setWidth(params.width())
-                    .setChannels(params.channels())
-                    .setImageSize(params.imageSize())
-                    .setMean(params.mean())
-                    .setStd(params.std())
+                    .setMethod(cfg.method())
+                    .setSplit(cfg.split())
+                    .setArch(spec.arch())
+                    .setWidth(spec.width())
+                    .setChannels(spec.channels())
+                    .setImageSize(spec.imageSize())
+                    .setMean(spec.mean())
+                    .setStd(spec.std())
                     .setFeatureDim(spec.featureDim())
                     .setEpochs(r.epochs())
                     .setHyperParameters(hp)

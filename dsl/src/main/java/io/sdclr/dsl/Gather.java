@@ -1,4 +1,4 @@
-package io.sdclr.pipeline.beam;
+package io.sdclr.dsl;
 
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.IterableCoder;

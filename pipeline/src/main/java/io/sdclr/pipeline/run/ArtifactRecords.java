@@ -1,4 +1,4 @@
-package io.sdclr.pipeline.beam;
+package io.sdclr.pipeline.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

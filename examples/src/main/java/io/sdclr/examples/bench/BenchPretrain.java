@@ -1,4 +1,4 @@
-package io.sdclr.steps.bench;
+package io.sdclr.examples.bench;
 
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.pipeline.cli.Benchmark;

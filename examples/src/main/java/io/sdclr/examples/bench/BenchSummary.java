@@ -1,4 +1,4 @@
-package io.sdclr.steps.bench;
+package io.sdclr.examples.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;

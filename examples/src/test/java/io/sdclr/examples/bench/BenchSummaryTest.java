@@ -1,4 +1,4 @@
-package io.sdclr.steps.bench;
+package io.sdclr.examples.bench;
 
 import static com.google.common.truth.Truth.assertThat;
 

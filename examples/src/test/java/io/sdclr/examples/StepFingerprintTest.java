@@ -1,0 +1,128 @@
+package io.sdclr.examples;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sdclr.dsl.Step;
+import io.sdclr.pipeline.cache.CodeFingerprint;
+import io.sdclr.steps.train.Pretrain;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * For every shipped step (every concrete {@link Step} of the steps module, found by scanning its classes): editing
+ * a class the step reaches changes its code fingerprint, editing a steps class it does not reach does not.
+ */
+class StepFingerprintTest {
+    /** The class that computes the report's group accuracies; WriteReport must reach it. */
+    private static final String GROUP_ACCURACIES = "io.sdclr.steps.eval.GroupMetrics";
+
+    private static final ClassLoader LOADER = Pretrain.class.getClassLoader();
+    private static final Function<String, byte[]> REAL = CodeFingerprint.loaderBytes(LOADER);
+    private static SortedSet<String> stepsModule;
+    private static List<Class<?>> shippedSteps;
+
+    @BeforeAll
+    static void scanTheStepsModule() throws IOException, URISyntaxException, ClassNotFoundException {
+        stepsModule = stepsModuleClasses();
+        shippedSteps = new ArrayList<>();
+        for (String name : stepsModule) {
+            Class<?> c = Class.forName(name, false, LOADER);
+            if (Step.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())) {
+                shippedSteps.add(c);
+            }
+        }
+        long start = System.nanoTime();
+        for (Class<?> step : shippedSteps) {
+            CodeFingerprint.of(step);
+        }
+        long first = System.nanoTime();
+        for (Class<?> step : shippedSteps) {
+            CodeFingerprint.of(step, REAL); // uncached, with warm class-file reading
+        }
+        System.out.printf("fingerprints of %d shipped steps (%d steps classes): %d ms cold, %d ms again%n",
+                shippedSteps.size(), stepsModule.size(), (first - start) / 1_000_000,
+                (System.nanoTime() - first) / 1_000_000);
+    }
+
+    /** The binary names of the classes of the steps module, from its class directory or jar. */
+    private static SortedSet<String> stepsModuleClasses() throws IOException, URISyntaxException {
+        Path location = Path.of(Pretrain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> files = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> s = Files.walk(location)) {
+                s.map(p -> location.relativize(p).toString().replace('\\', '/')).forEach(files::add);
+            }
+        } else {
+            try (JarFile jar = new JarFile(location.toFile())) {
+                jar.stream().map(JarEntry::getName).forEach(files::add);
+            }
+        }
+        SortedSet<String> names = new TreeSet<>();
+        for (String f : files) {
+            if (f.startsWith("io/sdclr/") && f.endsWith(".class")) {
+                names.add(f.substring(0, f.length() - ".class".length()).replace('/', '.'));
+            }
+        }
+        return names;
+    }
+
+    /** The real bytes, except that {@code edited} gets one more trailing byte. */
+    private static Function<String, byte[]> editing(String edited) {
+        return name -> {
+            byte[] bytes = REAL.apply(name);
+            return name.equals(edited) ? Arrays.copyOf(bytes, bytes.length + 1) : bytes;
+        };
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyShippedStepFollowsTheCodeItReaches() {
+        assertWithMessage("no concrete Step found in the steps module").that(shippedSteps).isNotEmpty();
+        return shippedSteps.stream().map(step -> DynamicTest.dynamicTest(step.getSimpleName(), () -> {
+            SortedSet<String> reached = CodeFingerprint.reachable(step, REAL);
+            assertThat(reached).contains(step.getName());
+            String before = CodeFingerprint.of(step);
+            String inside = reached.stream()
+                    .filter(n -> !n.equals(step.getName()) && stepsModule.contains(n))
+                    .findFirst()
+                    .orElse(step.getName());
+            assertWithMessage("editing %s, which %s reaches", inside, step.getName())
+                    .that(CodeFingerprint.of(step, editing(inside))).isNotEqualTo(before);
+            String outside = stepsModule.stream().filter(n -> !reached.contains(n)).findFirst().orElse(null);
+            if (outside == null) {
+                fail(step.getName() + " reaches every class of the steps module: the walk is too coarse");
+            }
+            assertWithMessage("editing %s, which %s does not reach", outside, step.getName())
+                    .that(CodeFingerprint.of(step, editing(outside))).isEqualTo(before);
+            System.out.printf("%s reaches %d project classes (%d of the steps module's %d)%n", step.getName(),
+                    reached.size(), reached.stream().filter(stepsModule::contains).count(), stepsModule.size());
+        }));
+    }
+
+    @Test
+    void writeReportReachesTheGroupAccuraciesAndPretrainDoesNotReachTheReport() throws ClassNotFoundException {
+        Class<?> groupAccuracies = Class.forName(GROUP_ACCURACIES, false, LOADER);
+        Class<?> writeReport = Class.forName("io.sdclr.steps.report.WriteReport", false, LOADER);
+        assertThat(CodeFingerprint.reachable(writeReport)).contains(groupAccuracies.getName());
+        assertThat(CodeFingerprint.of(writeReport, editing(groupAccuracies.getName())))
+                .isNotEqualTo(CodeFingerprint.of(writeReport));
+        assertThat(CodeFingerprint.reachable(Pretrain.class)).doesNotContain(writeReport.getName());
+    }
+}
