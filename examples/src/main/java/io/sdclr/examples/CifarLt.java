@@ -1,7 +1,6 @@
 package io.sdclr.examples;
 
 import io.sdclr.dsl.Artifact;
-import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.Workflow;

@@ -13,7 +13,7 @@ import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.data.ReadIdx;
 import io.sdclr.steps.eval.ClassifyKnn;
-import io.sdclr.steps.eval.Grouping;
+import io.sdclr.steps.metrics.Grouping;
 import io.sdclr.steps.eval.ProbeFewShot;
 import io.sdclr.steps.eval.ProbeLinear;
 import io.sdclr.steps.features.ExtractFeatures;

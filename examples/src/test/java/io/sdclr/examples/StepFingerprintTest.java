@@ -1,5 +1,6 @@
 package io.sdclr.examples;
 
+import io.sdclr.steps.metrics.GroupMetrics;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class StepFingerprintTest {
     /** The class that computes the report's group accuracies; WriteReport must reach it. */
-    private static final String GROUP_ACCURACIES = "io.sdclr.steps.eval.GroupMetrics";
+    private static final String GROUP_ACCURACIES = "io.sdclr.steps.metrics.GroupMetrics";
 
     private static final ClassLoader LOADER = Pretrain.class.getClassLoader();
     private static final Function<String, byte[]> REAL = CodeFingerprint.loaderBytes(LOADER);

@@ -3,6 +3,7 @@ package io.sdclr.pipeline.run;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.OutputFile;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import java.nio.ByteBuffer;
@@ -31,19 +32,17 @@ final class ToySteps {
     }
 
     /** Emits {@code count} records "name-i"; {@code unused} changes the key but not the output. */
-    static final class Emit extends Step<Emit.Params, OutputFile> {
-        record Params(int count, int unused) {}
-
-        private final Params params;
+    static final class Emit extends Step<OutputFile> {
+        static final Param<Integer> COUNT = Param.integer("emit.count", 1, "records to emit").atLeast(0);
+        static final Param<Integer> UNUSED = Param.integer("emit.unused", 0, "changes the key, not the output");
 
         Emit(int count, int unused) {
-            super("emit", OutputFile.class);
-            this.params = new Params(count, unused);
+            super(OutputFile.class, COUNT, UNUSED);
         }
 
-        @Override
-        public Params params() {
-            return params;
+        static Emit of(int count, int unused) {
+            Emit e = new Emit(count, unused).withParam(COUNT, count);
+            return e.withParam(UNUSED, unused);
         }
 
         @Override
@@ -54,7 +53,7 @@ final class ToySteps {
         @Override
         public PCollection<OutputFile> expand(StepInput in) {
             List<OutputFile> out = new ArrayList<>();
-            for (int i = 0; i < params.count; i++) {
+            for (int i = 0; i < get(COUNT); i++) {
                 out.add(file("item-" + i + ".txt", "item " + i));
             }
             return in.getPipeline().apply("create", Create.of(out).withCoder(
@@ -63,17 +62,17 @@ final class ToySteps {
     }
 
     /** An {@link Emit} that must run alone. */
-    static final class ExclusiveEmit extends Step<Emit.Params, OutputFile> {
+    static final class ExclusiveEmit extends Step<OutputFile> {
         private final Emit emit;
 
         ExclusiveEmit(int count, int unused) {
-            super("exclusiveEmit", OutputFile.class);
-            this.emit = new Emit(count, unused);
+            super(OutputFile.class);
+            this.emit = Emit.of(count, unused);
         }
 
         @Override
-        public Emit.Params params() {
-            return emit.params();
+        public java.util.Map<String, String> settings() {
+            return emit.paramValues();
         }
 
         @Override
@@ -93,21 +92,18 @@ final class ToySteps {
     }
 
     /** Appends a suffix to every record of its input; fails with an input error when suffix is "bad". */
-    static final class Suffix extends Step<Suffix.Params, OutputFile> {
-        record Params(String suffix) {}
+    static final class Suffix extends Step<OutputFile> {
+        static final Param<String> SUFFIX = Param.string("suffix.suffix", "", "appended to every record");
 
         private final Artifact<OutputFile> input;
-        private final Params params;
 
-        Suffix(Artifact<OutputFile> input, String suffix) {
-            super("suffix", OutputFile.class);
+        private Suffix(Artifact<OutputFile> input) {
+            super(OutputFile.class, SUFFIX);
             this.input = input;
-            this.params = new Params(suffix);
         }
 
-        @Override
-        public Params params() {
-            return params;
+        static Suffix of(Artifact<OutputFile> input, String suffix) {
+            return new Suffix(input).withParam(SUFFIX, suffix);
         }
 
         @Override
@@ -117,7 +113,7 @@ final class ToySteps {
 
         @Override
         public PCollection<OutputFile> expand(StepInput in) {
-            String suffix = params.suffix();
+            String suffix = get(SUFFIX);
             return in.get(input).apply("append", MapElements.into(TypeDescriptor.of(OutputFile.class)).via(f -> {
                 if (suffix.equals("bad")) {
                     throw new InvalidInputException("record %s: suffix \"bad\" is not allowed", f.getPath());

@@ -28,9 +28,9 @@ class WorkflowRunnerTest {
 
     private static WorkflowGraph toy(int count, int unused, String suffix1, String suffix2) {
         Workflow wf = Workflow.named("toy");
-        Artifact<OutputFile> a = wf.step("a", new ToySteps.Emit(count, unused));
-        Artifact<OutputFile> b = wf.step("b", new ToySteps.Suffix(a, suffix1));
-        wf.publish(wf.step("c", new ToySteps.Suffix(b, suffix2)));
+        Artifact<OutputFile> a = wf.step("a", ToySteps.Emit.of(count, unused));
+        Artifact<OutputFile> b = wf.step("b", ToySteps.Suffix.of(a, suffix1));
+        wf.publish(wf.step("c", ToySteps.Suffix.of(b, suffix2)));
         return wf.validate();
     }
 
@@ -159,7 +159,7 @@ class WorkflowRunnerTest {
         Workflow wf = Workflow.named("exclusive");
         wf.step("x1", new ToySteps.ExclusiveEmit(1, 0));
         wf.step("x2", new ToySteps.ExclusiveEmit(2, 0));
-        wf.step("plain", new ToySteps.Emit(3, 0));
+        wf.step("plain", ToySteps.Emit.of(3, 0));
         List<String> log = new java.util.ArrayList<>();
         runner().run(wf.validate(), RunRequest.all(), "r1", log::add);
         List<String> events = log.stream().filter(l -> l.contains(": running") || l.contains(": ran"))

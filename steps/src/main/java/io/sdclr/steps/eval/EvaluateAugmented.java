@@ -1,5 +1,6 @@
 package io.sdclr.steps.eval;
 
+import io.sdclr.steps.augment.PadCropFlip;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.steps.avro.Encoder;

@@ -1,10 +1,10 @@
 package io.sdclr.steps.features;
 
+import io.sdclr.steps.model.Torch;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.steps.avro.Encoder;
@@ -88,8 +88,8 @@ public final class FrozenEncoder implements AutoCloseable {
         int dim = featureDim();
         float[][] out = new float[images.size()][];
         DualBranchResNet.loadEngine();
-        boolean prevGrad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean prevGrad = Torch.gradMode();
+        Torch.setGradMode(false);
         try {
             for (int from = 0; from < images.size(); from += CHUNK) {
                 int k = Math.min(CHUNK, images.size() - from);
@@ -113,7 +113,7 @@ public final class FrozenEncoder implements AutoCloseable {
                 }
             }
         } finally {
-            JniUtils.setGradMode(prevGrad);
+            Torch.setGradMode(prevGrad);
         }
         return out;
     }

@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,7 +31,7 @@ import java.util.Random;
  * }
  * }</pre>
  *
- * <p>PyTorch-engine specific: convolution, BatchNorm and linear go straight to {@link JniUtils}, because
+ * <p>PyTorch-engine specific: convolution, BatchNorm and linear go through {@link Torch} (libtorch operators), because
  * DJL's engine-agnostic {@code batchNorm} transposes twice for axis 1 and the API has no per-thread grad mode.
  */
 public final class DualBranchResNet implements AutoCloseable {
@@ -76,7 +74,7 @@ public final class DualBranchResNet implements AutoCloseable {
         return new DualBranchResNet(spec, device, new Random(seed));
     }
 
-    /** Loads the PyTorch engine (and its native library) before any direct {@link JniUtils} call. */
+    /** Loads the PyTorch engine (and its native library) before any {@link Torch} call. */
     public static void loadEngine() {
         ai.djl.engine.Engine.getEngine("PyTorch");
     }
@@ -209,7 +207,7 @@ public final class DualBranchResNet implements AutoCloseable {
         x = Activation.relu(convBn(x, layout.stem(), branch, training));
         if (layout.maxPool()) {
             // nn.MaxPool2d(kernel_size=3, stride=2, padding=1) after the ImageNet stem.
-            x = JniUtils.maxPool((PtNDArray) x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+            x = Torch.maxPool3x3s2(x);
         }
         for (ResNetLayout.Block block : layout.blocks()) {
             x = residual(x, block, branch, training);
@@ -269,20 +267,17 @@ public final class DualBranchResNet implements AutoCloseable {
             w = w.mul(mask);
             w.attach(x.getManager());
         }
-        return JniUtils.convolution((PtNDArray) x, (PtNDArray) w, null,
-                new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1);
+        return Torch.conv2d(x, w, stride, pad);
     }
 
     private NDArray bn(NDArray x, String name, Branch branch, boolean training) {
         String s = name + ".set" + branch.bnSet();
-        return JniUtils.batchNorm((PtNDArray) x, (PtNDArray) buffers.get(s + ".runningMean"),
-                (PtNDArray) buffers.get(s + ".runningVar"), (PtNDArray) params.get(s + ".gamma"),
-                (PtNDArray) params.get(s + ".beta"), training, BN_MOMENTUM, BN_EPS);
+        return Torch.batchNorm(x, buffers.get(s + ".runningMean"), buffers.get(s + ".runningVar"),
+                params.get(s + ".gamma"), params.get(s + ".beta"), training, BN_MOMENTUM, BN_EPS);
     }
 
     private NDArray linear(NDArray x, String name) {
-        return JniUtils.linear((PtNDArray) x, (PtNDArray) params.get(name + ".weight"),
-                (PtNDArray) params.get(name + ".bias"));
+        return Torch.linear(x, params.get(name + ".weight"), params.get(name + ".bias"));
     }
 
     // ---- construction, in a fixed order so that the seed alone decides every value ----

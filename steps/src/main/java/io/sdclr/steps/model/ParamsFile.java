@@ -2,7 +2,6 @@ package io.sdclr.steps.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -195,12 +194,12 @@ public final class ParamsFile {
      * parameters than an uninterrupted one. 0 * w + v is exactly v for the finite values stored here.
      */
     private static void copyInto(NDArray target, float[] v) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false); // in-place update of leaves that require grad
+        boolean grad = Torch.gradMode();
+        Torch.setGradMode(false); // in-place update of leaves that require grad
         try (NDArray staging = target.getManager().create(v, target.getShape())) {
             target.muli(0f).addi(staging);
         } finally {
-            JniUtils.setGradMode(grad);
+            Torch.setGradMode(grad);
         }
     }
 

@@ -1,9 +1,8 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.steps.model.Torch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,7 +54,7 @@ final class MomentumSgd implements AutoCloseable {
                     try (NDArray delta = buf.mul(lrScalar)) {
                         w.subi(delta);
                     }
-                    JniUtils.zeroGrad((PtNDArray) w);
+                    Torch.zeroGrad(w);
                 }
             }
         }

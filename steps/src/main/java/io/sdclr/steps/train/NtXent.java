@@ -1,10 +1,9 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.steps.model.Torch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * NT-Xent over 2N L2-normalised projections (SDCLR, utils.py {@code nt_xent}): for anchor i the positive is the
@@ -37,7 +36,7 @@ final class NtXent implements AutoCloseable {
         NDManager m = z1.getManager();
         int rows = Math.toIntExact(z1.getShape().get(0));
         masks(rows);
-        NDArray z = JniUtils.normalize((PtNDArray) z1.concat(z2, 0), 2, 1, 1e-12);
+        NDArray z = Torch.normalize(z1.concat(z2, 0), 2, 1, 1e-12);
         // Scalars as arrays of this manager, never NDArray.div(Number): DJL wraps a Number in a temporary
         // array over a Java direct buffer and closes it right after the op, but autograd saves that operand for
         // backward, so after a GC the backward pass read freed memory (NaN and run-to-run differences, reproduced

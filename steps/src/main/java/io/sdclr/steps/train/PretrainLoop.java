@@ -1,12 +1,12 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.steps.augment.Augmentation;
+import io.sdclr.steps.model.Torch;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.steps.model.Branch;
 import io.sdclr.steps.model.Devices;
@@ -98,11 +98,11 @@ public final class PretrainLoop {
                     + " torch threads, " + OneDnnIsa.describe());
         }
 
-        boolean prevGrad = JniUtils.isGradMode();
+        boolean prevGrad = Torch.gradMode();
         try (DualBranchResNet net = DualBranchResNet.create(spec, device, cfg.seed());
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), MOMENTUM, cfg.weightDecay());
                 NtXent ntXent = new NtXent(net.manager())) {
-            JniUtils.setGradMode(false);
+            Torch.setGradMode(false);
             Map<String, NDArray> modelState = new LinkedHashMap<>(net.parameters());
             modelState.putAll(net.buffers());
             float[] losses = new float[cfg.epochs()];
@@ -199,7 +199,7 @@ public final class PretrainLoop {
             return new PretrainOutcome(cfg.epochs(), losses, trainedImages, augNanos / 1e9,
                     (trainNanos - augNanos) / 1e9, sha);
         } finally {
-            JniUtils.setGradMode(prevGrad);
+            Torch.setGradMode(prevGrad);
         }
     }
 
@@ -246,17 +246,17 @@ public final class PretrainLoop {
         // Everything of this iteration lives in this sub-manager, so memory is flat across iterations.
         try (NDManager it = net.manager().newSubManager()) {
             float loss;
-            JniUtils.setGradMode(true);
+            Torch.setGradMode(true);
             try {
                 NDArray x1 = views.first(it);
                 NDArray x2 = views.second(it);
                 NDArray z1 = net.project(net.features(x1, Branch.DENSE, true), Branch.DENSE, true);
                 NDArray z2 = net.project(net.features(x2, second, true), second, true);
                 NDArray l = ntXent.of(z1, z2, temperature);
-                JniUtils.backward((PtNDArray) l, (PtNDArray) it.ones(l.getShape()), false, false);
+                Torch.backward(l, it.ones(l.getShape()));
                 loss = l.getFloat();
             } finally {
-                JniUtils.setGradMode(false);
+                Torch.setGradMode(false);
             }
             sgd.step(net.parameters(), lr);
             return loss;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.augment;
 
 import java.util.SplittableRandom;
 
@@ -16,21 +16,21 @@ import java.util.SplittableRandom;
  * <p>Both steps move whole pixels, so working on the uint8 image is exact: the result is the image torchvision
  * gives before {@code ToTensor}. Stateless apart from its geometry: safe to share between threads.
  */
-final class PadCropFlip {
+public final class PadCropFlip {
     /** {@code transforms.RandomCrop(32, padding=4)} in train_cifar.py; the same 4 pixels at every image size. */
-    static final int PADDING = 4;
+    public static final int PADDING = 4;
 
     /**
      * The random choices for one image, as torchvision draws them: {@code top} and {@code left} are the crop's
      * corner in the padded image, each in {@code [0, 2 * padding]}; {@code flip} mirrors the crop left to right.
      */
-    record Draw(int top, int left, boolean flip) {}
+    public record Draw(int top, int left, boolean flip) {}
 
     private final int channels;
     private final int size;
     private final int padding;
 
-    PadCropFlip(int channels, int size, int padding) {
+    public PadCropFlip(int channels, int size, int padding) {
         if (channels < 1 || size < 1 || padding < 0) {
             throw new IllegalArgumentException(String.format(
                     "channels %d, size %d, padding %d: expected channels >= 1, size >= 1, padding >= 0",
@@ -45,7 +45,7 @@ final class PadCropFlip {
      * The seed of one image's draw: depends only on (probe seed, epoch, image id), never on thread count, batch
      * order or other images (SplitMix64 mixing, as pretraining seeds its views).
      */
-    static long seed(long probeSeed, int epoch, long id) {
+    public static long seed(long probeSeed, int epoch, long id) {
         long h = 0x5DC1_2021_0000_0002L; // differs from pretraining's start value: other draws for the same ids
         for (long p : new long[] {probeSeed, epoch, id}) {
             h = stafford(h ^ stafford(p + 0x9E37_79B9_7F4A_7C15L));
@@ -61,7 +61,7 @@ final class PadCropFlip {
     }
 
     /** torchvision order: RandomCrop.get_params draws the top row, then the left column; then the flip coin. */
-    Draw draw(SplittableRandom rng) {
+    public Draw draw(SplittableRandom rng) {
         int top = rng.nextInt(2 * padding + 1);
         int left = rng.nextInt(2 * padding + 1);
         boolean flip = rng.nextDouble() < 0.5;
@@ -80,7 +80,7 @@ final class PadCropFlip {
      * (y + top, left + (flip ? size - 1 - x : x)), i.e. source pixel (y + top - padding, ... - padding), and 0
      * where that falls in the padding.
      */
-    void apply(byte[] image, Draw d, byte[] out) {
+    public void apply(byte[] image, Draw d, byte[] out) {
         int plane = size * size;
         if (image.length != channels * plane || out.length != channels * plane) {
             throw new IllegalArgumentException(String.format("image %d and output %d bytes, expected %d = %d x %d x %d",

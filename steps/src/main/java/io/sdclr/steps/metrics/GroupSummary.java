@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;

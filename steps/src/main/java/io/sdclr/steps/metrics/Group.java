@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 /** Class-frequency group of a class in a split's long-tailed set D_i. */
 public enum Group {

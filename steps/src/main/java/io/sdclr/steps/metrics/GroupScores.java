@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 /**
  * Accuracy of one evaluation on one split, by class-frequency group (percent). A group with no classes (possible

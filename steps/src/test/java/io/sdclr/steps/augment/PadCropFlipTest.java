@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.augment;
 
 import static com.google.common.truth.Truth.assertThat;
 

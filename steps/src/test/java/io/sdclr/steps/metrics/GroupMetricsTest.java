@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 import static com.google.common.truth.Truth.assertThat;
 

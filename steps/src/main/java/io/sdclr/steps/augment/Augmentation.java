@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.augment;
 
 import java.util.SplittableRandom;
 
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * <p>Differences from torchvision on PIL images, all small: values stay float in [0, 1] between the steps
  * instead of being rounded to uint8 after each one; the resize is PIL's separable bicubic (a = -0.5) in float.
  */
-final class Augmentation { // not thread-safe: one per thread (holds scratch space and a tap cache)
+public final class Augmentation { // not thread-safe: one per thread (holds scratch space and a tap cache)
     static final double SCALE_MIN = 0.1;
     static final double SCALE_MAX = 1.0;
     static final double BRIGHTNESS = 0.4;
@@ -35,7 +35,7 @@ final class Augmentation { // not thread-safe: one per thread (holds scratch spa
     private final float[] tmp;
 
     /** Images of {@code channels} x {@code src} x {@code src} uint8 to views of {@code size} x {@code size}. */
-    Augmentation(int channels, int src, int size) {
+    public Augmentation(int channels, int src, int size) {
         this.channels = channels;
         this.src = src;
         this.size = size;
@@ -43,7 +43,7 @@ final class Augmentation { // not thread-safe: one per thread (holds scratch spa
     }
 
     /** Writes one augmented view of {@code image} (CHW uint8) into {@code out} at {@code offset}, CHW in [0, 1]. */
-    void view(byte[] image, SplittableRandom rng, float[] out, int offset) {
+    public void view(byte[] image, SplittableRandom rng, float[] out, int offset) {
         int[] box = cropBox(rng);
         int plane = size * size;
         crop(image, box, out, offset);
@@ -74,7 +74,7 @@ final class Augmentation { // not thread-safe: one per thread (holds scratch spa
     }
 
     /** Crops {@code box} = {top, left, height, width} of every channel and resizes it to size x size. */
-    void crop(byte[] image, int[] box, float[] out, int offset) {
+    public void crop(byte[] image, int[] box, float[] out, int offset) {
         for (int c = 0; c < channels; c++) {
             resizeBicubic(image, c * src * src, box, out, offset + c * size * size);
         }

@@ -1,14 +1,14 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 import io.sdclr.dsl.InvalidInputException;
 
 /** Per-class accuracy bookkeeping shared by the probes and kNN. */
-final class Accuracy {
+public final class Accuracy {
 
     private Accuracy() {}
 
     /** Per-class accuracy in percent; every class must occur in {@code truth}. */
-    static double[] perClass(int[] truth, int[] predicted, int numClasses, String what) {
+    public static double[] perClass(int[] truth, int[] predicted, int numClasses, String what) {
         int[] total = new int[numClasses];
         int[] correct = new int[numClasses];
         for (int i = 0; i < truth.length; i++) {
@@ -31,7 +31,7 @@ final class Accuracy {
     }
 
     /** Overall top-1 accuracy in percent. */
-    static double overall(int[] truth, int[] predicted) {
+    public static double overall(int[] truth, int[] predicted) {
         int correct = 0;
         for (int i = 0; i < truth.length; i++) {
             if (predicted[i] == truth[i]) {

@@ -1,4 +1,4 @@
-package io.sdclr.steps.eval;
+package io.sdclr.steps.metrics;
 
 /**
  * Mean and population standard deviation over splits (the paper's "± over splits").
