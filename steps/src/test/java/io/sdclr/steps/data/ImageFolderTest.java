@@ -149,7 +149,7 @@ class ImageFolderTest {
         }
         Files.writeString(root.resolve("bad.txt"), list);
         Pipeline p = Pipeline.create();
-        StepPipelines.apply(p, ReadImageFolder.from(root).train("bad.txt").size(4), root);
+        StepPipelines.apply(p, ReadImageFolder.from(root).train("bad.txt").size(8), root);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
         InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
         assertThat(bad).hasMessageThat().startsWith("25 image(s) could not be read:");
@@ -195,8 +195,17 @@ class ImageFolderTest {
         assertThrows(IllegalArgumentException.class, () -> r.limits(0, -1));
         assertThrows(IllegalArgumentException.class, () -> r.train(List.of()));
         assertThrows(IllegalArgumentException.class, () -> ReadImageFolder.from(" "));
-        // Order of calls does not matter: same parameters, same step.
-        assertThat(r.size(64).train("a.txt").channels(1).params())
-                .isEqualTo(r.channels(1).train("a.txt").size(64).params());
+        // data.size is a declared parameter with a lower bound of 8.
+        InvalidInputException small = assertThrows(InvalidInputException.class, () -> r.size(4));
+        assertThat(small).hasMessageThat().contains("data.size=4");
+        // Order of calls does not matter: same parameters and settings, same step.
+        ReadImageFolder a = r.size(64).train("a.txt").channels(1);
+        ReadImageFolder b = r.channels(1).train("a.txt").size(64);
+        assertThat(a.paramValues()).isEqualTo(b.paramValues());
+        assertThat(a.settings()).isEqualTo(b.settings());
+        assertThat(a.paramValues()).containsEntry("data.size", "64");
+        assertThat(a.paramValues()).containsEntry("data.dir", "/data");
+        assertThat(a.settings()).containsEntry("channels", "1");
+        assertThat(a.settings()).isNotEqualTo(r.train("a.txt").settings());
     }
 }

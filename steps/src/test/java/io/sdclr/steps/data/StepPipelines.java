@@ -5,7 +5,6 @@ import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Image;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.values.PCollection;
@@ -14,10 +13,10 @@ import org.apache.beam.sdk.values.PCollection;
 final class StepPipelines {
     private StepPipelines() {}
 
-    static PCollection<Image> apply(Pipeline pipeline, Step<?, Image> step, Path workDir) {
-        StepContext context =
-                new StepContext("data", workDir.toString(), workDir.toString(), Map.of(), "cpu");
-        PCollection<Image> out = Pipeline.applyTransform("data", new StepInput(pipeline, Map.of(), context), step);
+    static PCollection<Image> apply(Pipeline pipeline, Step<Image> step, Path workDir) {
+        StepContext context = StepContext.in("data", workDir.resolve(".step"));
+        PCollection<Image> out =
+                Pipeline.applyTransform("data", StepInput.forTest(pipeline, context).build(), step);
         out.setCoder(AvroCoder.specific(Image.class));
         return out;
     }

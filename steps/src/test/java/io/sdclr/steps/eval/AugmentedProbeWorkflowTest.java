@@ -3,13 +3,15 @@ package io.sdclr.steps.eval;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.Device;
 import com.google.inject.Guice;
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.DefinitionError;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Workflow;
+import io.sdclr.dsl.WorkflowDefinitionException;
 import io.sdclr.dsl.WorkflowGraph;
 import io.sdclr.pipeline.run.BeamRunner;
 import io.sdclr.pipeline.run.DirectRunnerModule;
@@ -23,21 +25,17 @@ import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.data.ReadIdx;
 import io.sdclr.steps.features.ExtractFeatures;
-import io.sdclr.steps.model.DualBranchResNet;
-import io.sdclr.steps.model.EncoderSpec;
-import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.model.RandomEncoders;
 import io.sdclr.steps.subset.BuildLongTail;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -58,21 +56,15 @@ class AugmentedProbeWorkflowTest {
     @TempDir Path tmp;
 
     /** An untrained encoder written as the pretrain step would write it: a stand-in that takes a second. */
-    static final class RandomEncoder extends Step<RandomEncoder.Params, Encoder> {
+    static final class RandomEncoder extends Step<Encoder> {
         private static final long serialVersionUID = 1L;
 
-        record Params(long seed) implements java.io.Serializable {}
-
-        private final Params params;
-
-        RandomEncoder(long seed) {
-            super("pretrain", Encoder.class);
-            this.params = new Params(seed);
+        private RandomEncoder() {
+            super(Encoder.class, Param.SEED);
         }
 
-        @Override
-        public Params params() {
-            return params;
+        static RandomEncoder seeded(long seed) {
+            return new RandomEncoder().withParam(Param.SEED, seed);
         }
 
         @Override
@@ -83,7 +75,7 @@ class AugmentedProbeWorkflowTest {
         @Override
         public PCollection<Encoder> expand(StepInput in) {
             return in.getPipeline().apply("one", Create.of(0))
-                    .apply("write", ParDo.of(new Write(params.seed(), in.context())))
+                    .apply("write", ParDo.of(new Write(get(Param.SEED), in.context())))
                     .setCoder(AvroCoder.specific(Encoder.class));
         }
 
@@ -99,16 +91,7 @@ class AugmentedProbeWorkflowTest {
 
             @ProcessElement
             public void process(OutputReceiver<Encoder> out) {
-                EncoderSpec spec = AugmentedProbeTest.SPEC;
-                String sha;
-                try (DualBranchResNet net = DualBranchResNet.create(spec, Device.cpu(), seed)) {
-                    sha = ParamsFile.write(net, Path.of(ctx.outputDir(), "encoder.params"));
-                }
-                out.output(Encoder.newBuilder().setMethod(spec.method()).setSplit(0).setArch(spec.arch())
-                        .setWidth(spec.width()).setChannels(spec.channels()).setImageSize(spec.imageSize())
-                        .setMean(spec.mean()).setStd(spec.std()).setFeatureDim(spec.featureDim()).setEpochs(0)
-                        .setHyperParameters(Map.of()).setLossPerEpoch(List.of()).setParamsFile("encoder.params")
-                        .setParamsSha256(sha).build());
+                out.output(RandomEncoders.write(AugmentedProbeTest.SPEC, seed, 0, ctx.outputFile("encoder.params")));
             }
         }
     }
@@ -118,11 +101,11 @@ class AugmentedProbeWorkflowTest {
 
     private static Probes probes(Artifact<Feature> feats, Artifact<LongTailSplit> subset, Artifact<Encoder> enc,
             Artifact<Image> data) {
-        ProbeLinear fixed = ProbeLinear.on(feats, "sdclr").groupedBy(subset, 0).epochs(3).seed(1);
+        ProbeLinear fixed = ProbeLinear.on(feats).groupedBy(subset).epochs(3).seed(1);
         return new Probes(fixed,
-                fixed.augmented(enc, data).augment(false),
-                fixed.augmented(enc, data),
-                ProbeFewShot.on(feats, "sdclr").shots(subset, 0).epochs(3).seed(1).augmented(enc, data));
+                fixed.augmentFrom(enc, data).augment(false),
+                fixed.augmentFrom(enc, data).augment(true),
+                ProbeFewShot.on(feats).shots(subset).epochs(3).seed(1).augmentFrom(enc, data).augment(true));
     }
 
     private static WorkflowGraph workflow(boolean augmentLast) {
@@ -130,7 +113,7 @@ class AugmentedProbeWorkflowTest {
         Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION).limits(600, 200));
         Artifact<LongTailSplit> subset = wf.step("subset", BuildLongTail.from(data).dataset("fashion-mnist", 10)
                 .splits(1).nMax(40).imbalance(5).valPerClass(10).fewShotFraction(0.1).seed(1));
-        Artifact<Encoder> enc = wf.step("pretrain", new RandomEncoder(5));
+        Artifact<Encoder> enc = wf.step("pretrain", RandomEncoder.seeded(5));
         Artifact<Feature> feats = wf.step("features", ExtractFeatures.with(enc).of(data));
         Probes p = probes(feats, subset, enc, data);
         wf.step("probe", p.fixed());
@@ -163,45 +146,76 @@ class AugmentedProbeWorkflowTest {
         Workflow wf = Workflow.named("w");
         Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION));
         Artifact<LongTailSplit> subset = wf.step("subset", BuildLongTail.from(data));
-        Artifact<Encoder> enc = wf.step("pretrain", new RandomEncoder(1));
+        Artifact<Encoder> enc = wf.step("pretrain", RandomEncoder.seeded(1));
         Artifact<Feature> feats = wf.step("features", ExtractFeatures.with(enc).of(data));
         Probes p = probes(feats, subset, enc, data);
 
-        assertThat(p.off().params()).isEqualTo(p.fixed().params());
-        assertThat(p.off().params().augment()).isFalse();
+        assertThat(p.off().paramValues()).isEqualTo(p.fixed().paramValues());
+        assertThat(p.off().get(ProbeLinear.AUGMENT)).isFalse();
+        assertThat(p.off().paramValues()).containsEntry("probe.augment", "false");
         assertThat(p.off().inputs()).isEqualTo(p.fixed().inputs());
-        assertThat(p.off().codeClasses()).isEqualTo(p.fixed().codeClasses());
+        assertThat(p.off().settings()).isEqualTo(p.fixed().settings());
+        assertThat(p.off().problems()).isEmpty();
         assertThat(p.off().exclusive()).isFalse();
-        assertThat(p.off().kind()).isEqualTo("probe");
 
-        assertThat(p.augmented().params().augment()).isTrue();
-        assertThat(p.augmented().kind()).isEqualTo("probe");
+        assertThat(p.augmented().get(ProbeLinear.AUGMENT)).isTrue();
+        assertThat(p.augmented().paramValues()).containsEntry("probe.augment", "true");
         assertThat(p.augmented().inputs()).containsExactly(feats, subset, enc, data).inOrder();
         assertThat(p.augmented().exclusive()).isTrue();
-        assertThat(p.fewShot().kind()).isEqualTo("fewshot");
+        assertThat(p.augmented().problems()).isEmpty();
+        assertThat(p.fewShot().paramValues()).containsEntry("fewshot.augment", "true");
+        assertThat(p.fewShot().inputs()).containsExactly(feats, subset, enc, data).inOrder();
         assertThat(p.fewShot().exclusive()).isTrue();
-        // Order of the calls does not matter: augmented first, then the other parameters.
-        assertThat(ProbeLinear.on(feats, "sdclr").groupedBy(subset, 0).augmented(enc, data).epochs(3).seed(1)
-                .params()).isEqualTo(p.augmented().params());
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ProbeLinear.on(feats, "sdclr").groupedBy(subset, 0).augment(true));
+        // Order of the calls does not matter: augment(true) before augmentFrom, other parameters before or after.
+        ProbeLinear switchedFirst = ProbeLinear.on(feats).groupedBy(subset).augment(true).epochs(3)
+                .augmentFrom(enc, data).seed(1);
+        assertThat(switchedFirst.paramValues()).isEqualTo(p.augmented().paramValues());
+        assertThat(switchedFirst.inputs()).isEqualTo(p.augmented().inputs());
+        assertThat(switchedFirst.exclusive()).isTrue();
+        ProbeFewShot fewSwitchedFirst = ProbeFewShot.on(feats).shots(subset).augment(true).augmentFrom(enc, data)
+                .seed(1).epochs(3);
+        assertThat(fewSwitchedFirst.paramValues()).isEqualTo(p.fewShot().paramValues());
+        assertThat(fewSwitchedFirst.inputs()).isEqualTo(p.fewShot().inputs());
+        // A copy: the step augmentFrom was called on is unchanged.
+        ProbeLinear base = ProbeLinear.on(feats).groupedBy(subset);
+        base.augmentFrom(enc, data).augment(true);
+        assertThat(base.inputs()).containsExactly(feats, subset).inOrder();
+        assertThat(base.get(ProbeLinear.AUGMENT)).isFalse();
+    }
+
+    @Test
+    void augmentWithoutTheEncoderAndImagesIsADefinitionProblem() {
+        Workflow wf = Workflow.named("w");
+        Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION));
+        Artifact<LongTailSplit> subset = wf.step("subset", BuildLongTail.from(data));
+        Artifact<Encoder> enc = wf.step("pretrain", RandomEncoder.seeded(1));
+        Artifact<Feature> feats = wf.step("features", ExtractFeatures.with(enc).of(data));
+        ProbeLinear alone = ProbeLinear.on(feats).groupedBy(subset).augment(true);
+        assertThat(alone.problems()).hasSize(1);
+        assertThat(alone.inputs()).containsExactly(feats, subset).inOrder();
+        ProbeFewShot fewAlone = ProbeFewShot.on(feats).shots(subset).augment(true);
+        assertThat(fewAlone.problems()).hasSize(1);
+        wf.step("probe-aug", alone);
+        wf.step("fewshot-aug", fewAlone);
+
+        WorkflowDefinitionException e = assertThrows(WorkflowDefinitionException.class, wf::validate);
+        assertThat(e.errors()).hasSize(2);
+        assertThat(e.errors().stream().map(DefinitionError::kind).distinct().toList())
+                .containsExactly(DefinitionError.Kind.INVALID_PARAMETERS);
+        assertThat(e).hasMessageThat().contains("[INVALID_PARAMETERS] step \"probe-aug\"");
         assertThat(e).hasMessageThat().contains("probe.augment=true needs the encoder and the images");
+        assertThat(e).hasMessageThat().contains("[INVALID_PARAMETERS] step \"fewshot-aug\"");
+        assertThat(e).hasMessageThat().contains("fewshot.augment=true needs the encoder and the images");
     }
 
     @Test
     void augmentedProbeRunsAsAStepWithTheSameResultAtAnyParallelism() throws IOException {
         ArtifactStore one = new ArtifactStore(tmp.resolve("store-1"));
         ArtifactStore two = new ArtifactStore(tmp.resolve("store-2"));
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        RunSummary a;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            a = runner(one, 1).run(workflow(true), RunRequest.all(), "r1", l -> {});
-        } finally {
-            System.setErr(err);
-        }
+        // Progress lines reach the console as "STEP: line", from the thread that follows the progress files.
+        List<String> console = new CopyOnWriteArrayList<>();
+        RunSummary a = runner(one, 1).run(workflow(true), RunRequest.all(), "r1", console::add);
         RunSummary b = runner(two, 2).run(workflow(true), RunRequest.all(), "r2", l -> {});
 
         // augment=false is the fixed-feature probe: the same records, so the same content digest.
@@ -214,6 +228,9 @@ class AugmentedProbeWorkflowTest {
 
         ProbeResult aug = result(one, a, "probe-aug");
         assertThat(aug.getEvaluation()).isEqualTo("linear");
+        // Whose result it is comes from the features (the random encoder's record: SDCLR, split 0).
+        assertThat(aug.getMethod()).isEqualTo(Method.SDCLR);
+        assertThat(aug.getSplit()).isEqualTo(0);
         assertThat(aug.getDetails()).containsEntry("trainImages", "500");
         assertThat(aug.getDetails()).containsEntry("augmentation", "RandomCrop(28, padding=4) + RandomHorizontalFlip");
         assertThat(aug.getPerClassAccuracy()).hasSize(10);
@@ -222,12 +239,12 @@ class AugmentedProbeWorkflowTest {
         assertThat(few.getDetails()).containsEntry("trainImages", "50");
         assertThat(result(one, a, "probe").getDetails()).doesNotContainKey("augmentation");
 
-        String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log).contains("[probe-aug] linear probe on 500 augmented training images");
-        assertThat(log).containsMatch("\\[probe-aug\\] epoch 3/3 loss \\d+\\.\\d{4} lr [0-9.]+ val \\d+\\.\\d\\d% \\d+"
+        String log = String.join("\n", console);
+        assertThat(log).contains("probe-aug: linear probe on 500 augmented training images");
+        assertThat(log).containsMatch("probe-aug: epoch 3/3 loss \\d+\\.\\d{4} lr [0-9.]+ val \\d+\\.\\d\\d% \\d+"
                 + " img/s ETA 0:00:00");
-        assertThat(log).contains("[fewshot-aug] few-shot probe on 50 augmented training images");
-        assertThat(log).containsMatch("\\[fewshot-aug\\] epoch 1/3 ");
+        assertThat(log).contains("fewshot-aug: few-shot probe on 50 augmented training images");
+        assertThat(log).containsMatch("fewshot-aug: epoch 1/3 ");
 
         // Turning the option off is a parameter change the plan explains; the other steps stay cached.
         List<String> plan = runner(one, 1).plan(workflow(false), RunRequest.all()).stream()

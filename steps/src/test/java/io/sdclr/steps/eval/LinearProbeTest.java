@@ -3,6 +3,10 @@ package io.sdclr.steps.eval;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Workflow;
+import io.sdclr.steps.avro.Feature;
+import io.sdclr.steps.avro.LongTailSplit;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -64,8 +68,18 @@ class LinearProbeTest {
         assertThat(fewShot.lrAt(99)).isWithin(1e-12).of(0.3);
         assertThat(linear.withDecayEpochs(List.of(2)).withDecayFactor(0.5).lrAt(2)).isEqualTo(15.0);
         // The step's epochs(...) puts the decays at the same place for the default lengths.
-        assertThat(ProbeLinear.decays(30)).containsExactly(9, 19).inOrder();
-        assertThat(ProbeFewShot.decays(100)).containsExactly(39, 59).inOrder();
+        Workflow wf = Workflow.named("decays");
+        Artifact<Feature> feats = wf.ref("features", Feature.class);
+        Artifact<LongTailSplit> subset = wf.ref("subset", LongTailSplit.class);
+        ProbeLinear probe = ProbeLinear.on(feats).groupedBy(subset);
+        assertThat(probe.config().decayEpochs()).containsExactly(9, 19).inOrder();
+        assertThat(probe.config()).isEqualTo(ProbeConfig.linear(1)); // the step's defaults are the paper's (seed 1)
+        assertThat(probe.epochs(6).config().decayEpochs()).containsExactly(1, 3).inOrder();
+        // A decay that would fall on the first epoch is dropped.
+        assertThat(probe.epochs(3).config().decayEpochs()).containsExactly(1);
+        ProbeFewShot few = ProbeFewShot.on(feats).shots(subset);
+        assertThat(few.config().decayEpochs()).containsExactly(39, 59).inOrder();
+        assertThat(few.config()).isEqualTo(ProbeConfig.fewShot(1));
     }
 
     /** Few-shot validates every 5th epoch (the official --test_freq 5): only those epochs can be selected. */

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.inject.Guice;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Workflow;
 import io.sdclr.dsl.WorkflowGraph;
-import io.sdclr.pipeline.beam.ArtifactRecords;
-import io.sdclr.pipeline.cache.CanonicalParams;
+import io.sdclr.pipeline.cache.CacheKey;
+import io.sdclr.pipeline.run.ArtifactRecords;
 import io.sdclr.pipeline.run.BeamRunner;
 import io.sdclr.pipeline.run.DirectRunnerModule;
 import io.sdclr.pipeline.run.ExecutionSettings;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
@@ -46,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * shuffled order, the records must come out sorted and exactly as below.
  */
 class LoadSplitsTest {
-    private static final int N = 30;
-    private static final int C = 3;
+    static final int N = 30;
+    static final int C = 3;
     private static final long[] VAL = {5, 0, 4, 1, 3, 2};
     // Split 0: D_i has 6, 3, 1 images of classes 0, 1, 2.
     private static final long[] LT0 = {21, 7, 6, 8, 13, 9, 18, 10, 12, 15};
@@ -76,7 +78,7 @@ class LoadSplitsTest {
                 LongStream.range(6, N).toArray()), "toy");
     }
 
-    private static List<LongTailSplit> expectedSplits() {
+    static List<LongTailSplit> expectedSplits() {
         return List.of(
                 expected(0, new int[] {0, 1, 2}, new int[] {6, 3, 1}, LT0, BL0, FS0),
                 expected(1, new int[] {2, 0, 1}, new int[] {3, 3, 6}, LT1, BL1, FS1));
@@ -93,9 +95,18 @@ class LoadSplitsTest {
     }
 
     private SplitFiles npyFiles() {
-        return SplitFiles.validation(npy("val.npy", VAL))
-                .withSplit(npy("s1_D_i.npy", LT0), npy("s1_D_b.npy", BL0), npy("s1_S_b.npy", FS0))
-                .withSplit(npy("s2_D_i.npy", LT1), npy("s2_D_b.npy", BL1), npy("s2_S_b.npy", FS1));
+        return npyFiles(tmp);
+    }
+
+    /** The two splits as .npy files in {@code dir} (s1_* for split 0, s2_* for split 1, val.npy). */
+    static SplitFiles npyFiles(Path dir) {
+        return SplitFiles.validation(NpyFileTest.writeIndices(dir.resolve("val.npy"), VAL))
+                .withSplit(NpyFileTest.writeIndices(dir.resolve("s1_D_i.npy"), LT0),
+                        NpyFileTest.writeIndices(dir.resolve("s1_D_b.npy"), BL0),
+                        NpyFileTest.writeIndices(dir.resolve("s1_S_b.npy"), FS0))
+                .withSplit(NpyFileTest.writeIndices(dir.resolve("s2_D_i.npy"), LT1),
+                        NpyFileTest.writeIndices(dir.resolve("s2_D_b.npy"), BL1),
+                        NpyFileTest.writeIndices(dir.resolve("s2_S_b.npy"), FS1));
     }
 
     private List<LongTailSplit> load(SplitFiles files) {
@@ -178,7 +189,7 @@ class LoadSplitsTest {
 
     private WorkflowGraph workflow(SplitFiles files) {
         Workflow wf = Workflow.named("splits");
-        Artifact<Image> data = wf.step("data", new EmitImages(N));
+        Artifact<Image> data = wf.step("data", EmitImages.of(N));
         wf.step("subset", LoadSplits.from(data, files).dataset("toy", C));
         return wf.validate();
     }
@@ -216,10 +227,22 @@ class LoadSplitsTest {
     void parametersAreSubsetKeysAndEveryFileIsAnExternalInput() throws IOException {
         SplitFiles files = txtFiles();
         LoadSplits step = LoadSplits.from(null, files).dataset("toy", C);
-        assertThat(step.kind()).isEqualTo("subset");
-        assertThat(CanonicalParams.of(step.kind(), step.params()).keySet()).containsAtLeast("subset.dataset",
-                "subset.numClasses", "subset.files.val", "subset.files.longTail", "subset.files.trainLists",
-                "subset.files.nestedFewShot");
+        // No tunables: the dataset, its classes and the files are settings of the workflow's code.
+        assertThat(step.params()).isEmpty();
+        assertThat(step.settings()).containsEntry("dataset", "toy");
+        assertThat(step.settings()).containsEntry("numClasses", "3");
+        assertThat(step.settings().get("files")).contains(tmp.resolve("s2_S_b.txt").toString());
+        assertThat(step.settings().get("files")).contains(tmp.resolve("train_b.txt").toString());
+        // Settings enter the cache key: another split file (by name) or dataset is another key.
+        CacheKey key = CacheKey.of("subset", step, Map.of("data", "d1"));
+        assertThat(key.params()).containsEntry(CacheKey.SETTING + "dataset", "toy");
+        assertThat(key.params()).containsKey(CacheKey.SETTING + "files");
+        assertThat(CacheKey.of("subset", LoadSplits.from(null, files).dataset("toy2", C), Map.of("data", "d1")).key())
+                .isNotEqualTo(key.key());
+        assertThat(CacheKey.of("subset", LoadSplits.from(null, files.withNestedFewShot(false)).dataset("toy", C),
+                Map.of("data", "d1")).key()).isNotEqualTo(key.key());
+        assertThat(CacheKey.of("subset", LoadSplits.from(null, files).dataset("toy", C), Map.of("data", "d1")).key())
+                .isEqualTo(key.key());
         assertThat(step.externalInputs()).containsExactly(tmp.resolve("val.txt"), tmp.resolve("s1_D_i.txt"),
                 tmp.resolve("s1_D_b.txt"), tmp.resolve("s1_S_b.txt"), tmp.resolve("s2_D_i.txt"),
                 tmp.resolve("s2_D_b.txt"), tmp.resolve("s2_S_b.txt"), tmp.resolve("train_a.txt"),
@@ -366,21 +389,16 @@ class LoadSplitsTest {
     }
 
     /** A data step for tests: N training images (label i % 3) and 2 test images, 1x1 pixels. */
-    static final class EmitImages extends Step<EmitImages.Params, Image> {
+    static final class EmitImages extends Step<Image> {
         private static final long serialVersionUID = 1L;
+        static final Param<Integer> TRAIN = Param.integer("emit.train", 1, "training images to emit").atLeast(0);
 
-        record Params(int train) implements java.io.Serializable {}
-
-        private final Params params;
-
-        EmitImages(int train) {
-            super("data", Image.class);
-            this.params = new Params(train);
+        private EmitImages() {
+            super(Image.class, TRAIN);
         }
 
-        @Override
-        public Params params() {
-            return params;
+        static EmitImages of(int train) {
+            return new EmitImages().withParam(TRAIN, train);
         }
 
         @Override
@@ -390,20 +408,25 @@ class LoadSplitsTest {
 
         @Override
         public PCollection<Image> expand(StepInput in) {
-            List<Image> images = new ArrayList<>();
-            for (int i = 0; i < params.train() + 2; i++) {
-                boolean test = i >= params.train();
-                images.add(Image.newBuilder()
-                        .setId(test ? ReadIdx.TEST_ID_OFFSET + i - params.train() : i)
-                        .setSource(test ? Source.TEST : Source.TRAIN)
-                        .setLabel(i % C)
-                        .setChannels(1)
-                        .setHeight(1)
-                        .setWidth(1)
-                        .setPixels(ByteBuffer.wrap(new byte[] {(byte) i}))
-                        .build());
-            }
-            return in.getPipeline().apply("create", Create.of(images).withCoder(AvroCoder.specific(Image.class)));
+            return in.getPipeline().apply("create", Create.of(images(get(TRAIN))).withCoder(AvroCoder.specific(Image.class)));
         }
+    }
+
+    /** {@code train} training images (id i, label i % 3) and 2 test images, 1x1 pixels. */
+    static List<Image> images(int train) {
+        List<Image> images = new ArrayList<>();
+        for (int i = 0; i < train + 2; i++) {
+            boolean test = i >= train;
+            images.add(Image.newBuilder()
+                    .setId(test ? ReadIdx.TEST_ID_OFFSET + i - train : i)
+                    .setSource(test ? Source.TEST : Source.TRAIN)
+                    .setLabel(i % C)
+                    .setChannels(1)
+                    .setHeight(1)
+                    .setWidth(1)
+                    .setPixels(ByteBuffer.wrap(new byte[] {(byte) i}))
+                    .build());
+        }
+        return images;
     }
 }

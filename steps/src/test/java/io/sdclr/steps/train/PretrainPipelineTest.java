@@ -1,0 +1,160 @@
+package io.sdclr.steps.train;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.StepContext;
+import io.sdclr.dsl.StepInput;
+import io.sdclr.dsl.Workflow;
+import io.sdclr.steps.avro.Encoder;
+import io.sdclr.steps.avro.Image;
+import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.data.TestImages;
+import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.subset.TestSplits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Pretrain} as a Beam transform fed in-memory records: 40 random 1x8x8 training images of 10 classes (plus 4
+ * test images, never trained on), a width-0.25 ResNet-18, one epoch at batch 16. Split 0 has D_i = ids 0..19,
+ * split 1 has D_i = ids 4..35.
+ */
+class PretrainPipelineTest {
+    private static final int CLASSES = 10;
+    private static final long SEED = 3;
+
+    private final TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    @TempDir Path tmp;
+
+    private final Workflow wf = Workflow.named("t");
+    private final Artifact<Image> images = wf.ref("data", Image.class);
+    private final Artifact<LongTailSplit> subset = wf.ref("subset", LongTailSplit.class);
+
+    private static final List<Image> IMAGES = TestImages.random(40, 4, CLASSES, 1, 8, 11);
+
+    private static List<LongTailSplit> splits() {
+        long[] val = TestSplits.range(36, 40);
+        long[] pool = TestSplits.range(0, 36);
+        return List.of(
+                TestSplits.split(0, CLASSES, TestSplits.range(0, 20), TestSplits.range(0, 20),
+                        TestSplits.range(0, 10), val, pool),
+                TestSplits.split(1, CLASSES, TestSplits.range(4, 36), TestSplits.range(4, 36),
+                        TestSplits.range(4, 14), val, pool));
+    }
+
+    private Pretrain tiny(Pretrain step) {
+        return step.width(0.25).epochs(1).batch(16).warmupEpochs(0).normalization(List.of(0.5), List.of(0.25))
+                .seed(SEED);
+    }
+
+    private PCollection<Encoder> apply(Pretrain step, StepContext ctx, List<Image> records) {
+        StepInput in = StepInput.forTest(p, ctx).with(images, records).with(subset, splits()).build();
+        PCollection<Encoder> out = Pipeline.applyTransform("pretrain", in, step);
+        out.setCoder(AvroCoder.specific(Encoder.class));
+        return out;
+    }
+
+    /** Checks the single encoder; {@code paramsFile} is where the context put the parameters. */
+    private static void assertEncoder(PCollection<Encoder> out, Method method, int split, int trainImages,
+            String paramsFile) {
+        PAssert.thatSingleton(out).satisfies(e -> {
+            assertThat(e.getMethod()).isEqualTo(method);
+            assertThat(e.getSplit()).isEqualTo(split);
+            assertThat(e.getHyperParameters()).containsEntry("trainImages", Integer.toString(trainImages));
+            // Split k trains with seed + k.
+            assertThat(e.getHyperParameters()).containsEntry("seed", Long.toString(SEED + split));
+            assertThat(e.getHyperParameters()).containsEntry("batch", "16");
+            // The input geometry is the images'.
+            assertThat(e.getChannels()).isEqualTo(1);
+            assertThat(e.getImageSize()).isEqualTo(8);
+            assertThat(e.getArch()).isEqualTo("resnet18");
+            assertThat(e.getWidth()).isEqualTo(0.25);
+            assertThat(e.getFeatureDim()).isEqualTo(128);
+            assertThat(e.getMean()).containsExactly(0.5);
+            assertThat(e.getStd()).containsExactly(0.25);
+            assertThat(e.getEpochs()).isEqualTo(1);
+            assertThat(e.getLossPerEpoch()).hasSize(1);
+            assertThat(Float.isFinite(e.getLossPerEpoch().get(0))).isTrue();
+            assertThat(e.getParamsFile()).isEqualTo("encoder.params");
+            assertThat(e.getParamsSha256()).isEqualTo(ParamsFile.sha256(Path.of(paramsFile)));
+            return null;
+        });
+    }
+
+    @Test
+    void sdclrTrainsOnDiOfItsSplitAndWritesTheParamsUnderTheOutputDirectory() throws IOException {
+        StepContext ctx = StepContext.in("pretrain-sdclr-s1", tmp);
+        Path params = ctx.outputFile("encoder.params");
+        assertThat(params.startsWith(tmp.resolve("out"))).isTrue();
+        Pretrain step = tiny(Pretrain.sdclr().on(images, subset, 1));
+        assertThat(step.settings()).isEqualTo(Map.of("method", "sdclr", "split", "1"));
+        assertThat(step.inputs()).containsExactly(images, subset).inOrder();
+        assertThat(step.exclusive()).isTrue();
+
+        assertEncoder(apply(step, ctx, TestImages.shuffled(IMAGES, 2)), Method.SDCLR, 1, 32, params.toString());
+        p.run().waitUntilFinish();
+
+        assertThat(Files.isRegularFile(params)).isTrue();
+        // Checkpoints go to the context's work directory; progress lines to its progress file.
+        assertThat(Files.isRegularFile(ctx.workDir().resolve("checkpoint-epoch-1.bin"))).isTrue();
+        List<String> progress = Files.readAllLines(tmp.resolve("progress.log"));
+        assertThat(progress.get(0)).startsWith("pretraining sdclr on CPU with");
+        assertThat(progress.get(progress.size() - 1)).startsWith("epoch 1/1 done loss ");
+    }
+
+    @Test
+    void simclrOfSplit0TrainsWithTheRunSeed() {
+        StepContext ctx = StepContext.in("pretrain-simclr-s0", tmp);
+        Pretrain step = tiny(Pretrain.method(Method.SIMCLR).on(images, subset, 0)).checkpointEvery(0);
+        assertThat(step.settings()).isEqualTo(Map.of("method", "simclr", "split", "0"));
+        assertEncoder(apply(step, ctx, IMAGES), Method.SIMCLR, 0, 20, ctx.outputFile("encoder.params").toString());
+        p.run().waitUntilFinish();
+    }
+
+    @Test
+    void missingDiImagesFailTheRunWithTheCounts() {
+        List<Image> records = new ArrayList<>(IMAGES);
+        records.removeIf(im -> im.getId() == 5 || im.getId() == 6);
+        apply(tiny(Pretrain.sdclr().on(images, subset, 1)), StepContext.in("pretrain", tmp), records);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
+        IllegalStateException bad = causeOf(e, IllegalStateException.class);
+        assertThat(bad).isNotNull();
+        assertThat(bad).hasMessageThat()
+                .isEqualTo("split 1 lists 32 images in D_i but 30 were found in the data artifact");
+    }
+
+    @Test
+    void crossFieldProblemsAreReportedNotThrown() {
+        Pretrain ok = tiny(Pretrain.sdclr().on(images, subset, 0));
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.epochs(2).warmupEpochs(3).problems()).containsExactly(
+                "pretrain.warmupEpochs=3 is more than pretrain.epochs=2: the whole run would stay in warm-up");
+        assertThat(ok.normalization(List.of(0.5, 0.5, 0.5), List.of(0.25)).problems()).containsExactly(
+                "pretrain.mean=0.5,0.5,0.5 and pretrain.std=0.25 must have one value per image channel each");
+        assertThrows(IllegalArgumentException.class, () -> Pretrain.sdclr().on(images, subset, -1));
+    }
+
+    /** The first {@code T} in the cause chain of {@code e}, or null. */
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}
