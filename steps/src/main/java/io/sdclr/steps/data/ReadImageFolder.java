@@ -154,9 +154,6 @@ public final class ReadImageFolder extends Step<Image> {
 
     /** Output height and width: the shorter side is resized to it, then the centre is cropped. */
     public ReadImageFolder size(int size) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("data.size must be > 0, was " + size);
-        }
         Params p = values();
         return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), size,
                 p.channels(), p.trainLimit(), p.testLimit()));

@@ -84,7 +84,7 @@ public final class ProbeFewShot extends Step<ProbeResult> {
         return withParam(Param.SEED, seed);
     }
 
-    /** Train on augmented images through the frozen encoder ({@code probe.augment}); needs {@link #augmentFrom}. */
+    /** Train on augmented images through the frozen encoder ({@code fewshot.augment}); needs {@link #augmentFrom}. */
     public ProbeFewShot augment(boolean on) {
         return withParam(AUGMENT, on);
     }

@@ -109,15 +109,22 @@ public final class BuildLongTail extends Step<LongTailSplit> {
         return Map.of("dataset", dataset, "numClasses", Integer.toString(numClasses));
     }
 
-    /** The combination of values, checked where the workflow is built. */
+    /**
+     * Combinations the planner cannot build, checked where the workflow is built: fewer than two classes, or a
+     * tail class left without images ({@code nMax / imbalance < 1}). Whether each class has enough images is a
+     * question about the data, checked when the step runs.
+     */
     @Override
     public List<String> problems() {
-        try {
-            spec();
-            return List.of();
-        } catch (RuntimeException e) {
-            return List.of(e.getMessage());
+        if (numClasses < 2) {
+            return List.of("a long tail needs at least 2 classes, the dataset has " + numClasses);
         }
+        int tail = spec().countAt(numClasses - 1, numClasses);
+        if (tail < 1) {
+            return List.of(String.format("%s=%d with %s=%s leaves the tail class with %d images; expected at least 1",
+                    N_MAX, get(N_MAX), IMBALANCE, IMBALANCE.text(get(IMBALANCE)), tail));
+        }
+        return List.of();
     }
 
     @Override

@@ -102,4 +102,15 @@ class BuildLongTailPipelineTest {
         }
         return null;
     }
+
+    @Test
+    void aTailClassWithoutImagesIsADefinitionErrorNamingTheKeys() {
+        Workflow w = Workflow.named("w");
+        Artifact<Image> data = w.ref("data", Image.class);
+        assertThat(BuildLongTail.from(data).nMax(200).imbalance(10).problems()).isEmpty();
+        assertThat(BuildLongTail.from(data).nMax(50).imbalance(100).problems()).containsExactly(
+                "subset.nMax=50 with subset.imbalance=100 leaves the tail class with 0 images; expected at least 1");
+        assertThat(BuildLongTail.from(data).dataset("one-class", 1).problems()).containsExactly(
+                "a long tail needs at least 2 classes, the dataset has 1");
+    }
 }
