@@ -189,7 +189,8 @@ class ImageFolderTest {
     @Test
     void argumentsAreCheckedWhereTheyAreGiven() {
         ReadImageFolder r = ReadImageFolder.from("/data");
-        assertThrows(IllegalArgumentException.class, () -> r.size(0));
+        InvalidInputException size = assertThrows(InvalidInputException.class, () -> r.size(4));
+        assertThat(size).hasMessageThat().isEqualTo("ReadImageFolder: data.size=4: the value must be >= 8");
         assertThrows(IllegalArgumentException.class, () -> r.channels(2));
         assertThrows(IllegalArgumentException.class, () -> r.numClasses(0));
         assertThrows(IllegalArgumentException.class, () -> r.limits(0, -1));
