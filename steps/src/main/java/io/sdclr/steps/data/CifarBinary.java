@@ -24,7 +24,7 @@ import java.util.List;
  * List<CifarBinary.Record> first = CifarBinary.read(dir.resolve("test_batch.bin"), CifarBinary.Format.CIFAR10, false, 0, 100);
  * }</pre>
  */
-public final class CifarBinary {
+final class CifarBinary {
 
     /** Bytes of pixels in one record: 3 planes of 32×32. */
     public static final int PIXELS = 3 * 32 * 32;

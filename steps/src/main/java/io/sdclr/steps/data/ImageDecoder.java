@@ -45,7 +45,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * not an image format ImageIO knows, corrupt or truncated (a JPEG that ends before its last scan, which libjpeg
  * would otherwise fill with grey and only warn about), or zero width/height.
  */
-public final class ImageDecoder {
+final class ImageDecoder {
 
     /**
      * Decoded 8-bit pixels.

@@ -12,7 +12,7 @@ package io.sdclr.steps.eval;
  * the same labels; only the feature values may change.
  */
 @FunctionalInterface
-public interface EpochFeatures {
+interface EpochFeatures {
 
     /** The training rows of epoch {@code epoch} (1-based); called once per epoch, in increasing order. */
     LabeledFeatures epoch(int epoch);

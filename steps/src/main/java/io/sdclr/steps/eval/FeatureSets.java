@@ -15,7 +15,7 @@ import java.util.Set;
  * The feature sets of one split that the evaluations use, each sorted by image id: the balanced pool (linear
  * probe and kNN bank), the few-shot set S_b, the validation set and the test set.
  */
-public record FeatureSets(LabeledFeatures pool, LabeledFeatures fewShot, LabeledFeatures val, LabeledFeatures test,
+record FeatureSets(LabeledFeatures pool, LabeledFeatures fewShot, LabeledFeatures val, LabeledFeatures test,
         int[] classCounts, int numClasses) {
 
     /** Splits all features of a dataset by the ids of {@code split}; fails if an id of the split has no feature. */

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * <p>Test rows are processed in parallel blocks; each row's answer depends only on its own computation, so the
  * result is the same for any thread count.
  */
-public final class KnnClassifier {
+final class KnnClassifier {
 
     /** Default temperature, as in InstDisc and solo-learn. */
     public static final double DEFAULT_TEMPERATURE = 0.07;

@@ -10,7 +10,7 @@ package io.sdclr.steps.eval;
  * <p>The arrays are not copied (a feature matrix can be hundreds of megabytes); nothing in this package writes to
  * them, and callers must not either once the value is built.
  */
-public record LabeledFeatures(float[][] x, int[] y) {
+record LabeledFeatures(float[][] x, int[] y) {
 
     public LabeledFeatures {
         if (x == null || y == null) {

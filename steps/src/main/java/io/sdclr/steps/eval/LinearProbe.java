@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <p>Single-threaded with a fixed summation order, so the result depends only on the input and the config.
  */
-public final class LinearProbe {
+final class LinearProbe {
 
     private LinearProbe() {}
 

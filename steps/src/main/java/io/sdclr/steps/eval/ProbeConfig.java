@@ -24,7 +24,7 @@ import java.util.List;
  * @param validateEvery validate (and so consider for selection) only after every N-th epoch (1-based epoch
  *     numbers divisible by N, as the official {@code --test_freq}); the last epoch when the run is shorter than N
  */
-public record ProbeConfig(
+record ProbeConfig(
         int epochs,
         double lr,
         double momentum,

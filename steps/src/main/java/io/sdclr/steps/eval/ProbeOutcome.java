@@ -9,7 +9,7 @@ import java.util.Arrays;
  * @param selectedEpoch the chosen epoch, 1-based (the number of epochs trained when it was measured)
  * @param validationAccuracy top-1 validation accuracy of that epoch, in percent (over all validation rows)
  */
-public record ProbeOutcome(double[] perClassTestAccuracy, int selectedEpoch, double validationAccuracy) {
+record ProbeOutcome(double[] perClassTestAccuracy, int selectedEpoch, double validationAccuracy) {
 
     public ProbeOutcome {
         perClassTestAccuracy = perClassTestAccuracy.clone();

@@ -9,7 +9,7 @@ package io.sdclr.steps.eval;
  * @param trainingLoss mean cross-entropy of the training rows during each epoch (as each batch was seen, before
  *     its update), index 0 = epoch 1
  */
-public record ProbeTrace(ProbeOutcome outcome, double[] validationAccuracy, double[][] perClassTestAccuracy,
+record ProbeTrace(ProbeOutcome outcome, double[] validationAccuracy, double[][] perClassTestAccuracy,
         double[] trainingLoss) {
 
     public ProbeTrace {

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * @param split the split index
  * @param perClassAccuracy top-1 test accuracy in percent, indexed by class
  */
-public record EvaluationResult(String method, String evaluation, int split, double[] perClassAccuracy) {
+record EvaluationResult(String method, String evaluation, int split, double[] perClassAccuracy) {
 
     public EvaluationResult {
         if (method == null || method.isEmpty() || evaluation == null || evaluation.isEmpty()) {

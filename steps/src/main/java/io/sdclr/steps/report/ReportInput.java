@@ -27,7 +27,7 @@ import java.util.Map;
  * @param evaluationLabels display names of evaluations whose name does not say enough (e.g. {@code knn} →
  *     "kNN, k = 200"); others are named by their evaluation name
  */
-public record ReportInput(
+record ReportInput(
         String workflow,
         String dataset,
         Map<String, Object> params,

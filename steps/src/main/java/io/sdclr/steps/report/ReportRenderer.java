@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * methods in the order simclr, sdclr, then others alphabetically, evaluations linear, fewshot, knn, then others
  * alphabetically, splits ascending, parameters in the input map's order. Results may arrive in any order.
  */
-public final class ReportRenderer {
+final class ReportRenderer {
 
     public static final String RESULTS_JSON = "results.json";
     public static final String REPORT_MD = "report.md";

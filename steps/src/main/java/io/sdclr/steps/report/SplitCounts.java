@@ -9,7 +9,7 @@ import java.util.Arrays;
  * @param split the split index
  * @param classCounts images per class in D_i, indexed by class id
  */
-public record SplitCounts(int split, int[] classCounts) {
+record SplitCounts(int split, int[] classCounts) {
 
     public SplitCounts {
         classCounts = classCounts.clone();

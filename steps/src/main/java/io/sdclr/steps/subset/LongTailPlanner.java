@@ -37,7 +37,7 @@ import java.util.Random;
  *
  * <p>Ids are sorted internally, so the result never depends on the input order.
  */
-public final class LongTailPlanner {
+final class LongTailPlanner {
 
     private static final long VAL = 0x76616cL; // "val"
     private static final long ORDER = 0x6f72646572L; // "order"

@@ -17,7 +17,7 @@ import java.io.Serializable;
  * @param fewShotFraction size of the few-shot set S_b as a fraction of the training pool (0.01 in the paper)
  * @param seed seed of every random choice (validation set, class orders, per-class permutations)
  */
-public record LongTailSpec(int splits, int nMax, double imbalance, int valPerClass, double fewShotFraction, long seed)
+record LongTailSpec(int splits, int nMax, double imbalance, int valPerClass, double fewShotFraction, long seed)
         implements Serializable {
 
     public LongTailSpec {
