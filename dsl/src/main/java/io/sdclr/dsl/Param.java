@@ -176,14 +176,19 @@ public final class Param<T> implements Serializable {
     }
 
     /** Parses a {@code --set} value, or throws {@link InvalidInputException} saying what was expected. */
-    @SuppressWarnings("unchecked")
     public T parse(String text) {
+        return parse(text, defaultValue);
+    }
+
+    /** As {@link #parse(String)}; an error names {@code current} (the workflow's value) as the default. */
+    @SuppressWarnings("unchecked")
+    T parse(String text, Object current) {
         T value;
         try {
             value = (T) convert(text.trim());
         } catch (RuntimeException e) {
             throw new InvalidInputException("--set %s=%s: expected %s (default %s)", key, text, article(typeName()),
-                    text(defaultValue));
+                    text((T) current));
         }
         if (!check.test(value)) {
             throw new InvalidInputException("--set %s=%s: the value %s", key, text, expectation);

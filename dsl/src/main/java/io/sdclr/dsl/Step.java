@@ -104,7 +104,7 @@ public abstract class Step<O extends SpecificRecord> extends PTransform<StepInpu
         for (Param<?> p : declared) {
             String text = overrides.override(p.key());
             if (text != null) {
-                s = s.withValue(p.key(), p.parse(text));
+                s = s.withValue(p.key(), p.parse(text, values.get(p.key())));
             }
         }
         return s;

@@ -156,7 +156,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 wf.step("probe-" + id, ProbeLinear.on(features).groupedBy(subset)
                         .batch(d.probeBatch()).validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data));
                 wf.step("fewshot-" + id, ProbeFewShot.on(features).shots(subset)
-                        .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data));
+                        .batch(d.probeBatch()).validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data));
                 wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
             }
         }

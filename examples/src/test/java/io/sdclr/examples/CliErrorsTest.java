@@ -1,8 +1,17 @@
 package io.sdclr.examples;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
+import io.sdclr.dsl.WorkflowDefinition;
+import io.sdclr.pipeline.cli.WorkflowCatalog;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +31,12 @@ class CliErrorsTest {
     void unknownWorkflow() {
         Cli.Result r = run("run", "nope");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("error: unknown workflow \"nope\"; valid workflows: smoke, fmnist-lt, cifar10-lt, cifar100-lt, imagenet100-lt");
+        // Every workflow on the class path, in catalog order; the shipped ones first.
+        List<String> names = new WorkflowCatalog().all().stream().map(WorkflowDefinition::name).toList();
+        assertThat(names).containsAtLeast("smoke", "fmnist-lt", "cifar10-lt", "cifar100-lt", "imagenet100-lt")
+                .inOrder();
+        assertThat(r.err().strip()).isEqualTo("error: unknown workflow \"nope\"; valid workflows: "
+                + String.join(", ", names));
     }
 
     @Test
@@ -38,7 +52,100 @@ class CliErrorsTest {
     void valueOfTheWrongType() {
         Cli.Result r = run("plan", "smoke", "--set", "pretrain.epochs=two");
         assertThat(r.exitCode()).isEqualTo(2);
+        // The default named is smoke's, the one `sdclr list` shows (1), not the step's own declaration's (5).
+        assertThat(ListOutput.run().parameters("smoke")).containsEntry("pretrain.epochs", "1");
         assertThat(r.err().strip()).isEqualTo("error: --set pretrain.epochs=two: expected an integer (default 1)");
+    }
+
+    @Test
+    void warmupLongerThanTheRunFailsBeforeAnythingRunsNamingBothPretrainSteps() {
+        Path store = tmp.resolve("store");
+        Path out = tmp.resolve("out");
+        Cli.Result r = Cli.run("run", "smoke", "--store", store.toString(), "--out", out.toString(), "--device", "cpu",
+                "--set", "pretrain.warmupEpochs=3", "--set", "pretrain.epochs=1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: Workflow \"smoke\" has 2 errors:\n");
+        for (String method : List.of("simclr", "sdclr")) {
+            assertThat(r.err()).containsMatch("\\n\\d\\) \\[INVALID_PARAMETERS\\] step \"pretrain-" + method
+                    + "-s0\" \\([^)]+\\): pretrain\\.warmupEpochs=3 is more than pretrain\\.epochs=1\\b");
+        }
+        assertThat(r.err()).doesNotContain("\tat ");
+        // Nothing ran: no run started, no store created, nothing published.
+        assertThat(r.err()).doesNotContain("[sdclr]");
+        assertThat(r.out()).isEmpty();
+        assertThat(Files.exists(store)).isFalse();
+        assertThat(Files.exists(out)).isFalse();
+
+        // The order of the --set options does not matter, and plan says the same.
+        Cli.Result plan = run("plan", "smoke", "--set", "pretrain.epochs=1", "--set", "pretrain.warmupEpochs=3");
+        assertThat(plan.exitCode()).isEqualTo(2);
+        assertThat(plan.err()).isEqualTo(r.err());
+        assertThat(plan.out()).isEmpty();
+    }
+
+    /**
+     * {@code sdclr list} shows, for each workflow, exactly the keys {@code --set} accepts: every listed key (with the
+     * value shown) is accepted by {@code plan}, and every other key (listed for another workflow, or made up) is
+     * rejected with exit code 2 by an error whose valid parameters are the listed keys.
+     */
+    @Test
+    void listShowsForEachWorkflowExactlyTheKeysSetAccepts() {
+        ListOutput list = ListOutput.run();
+        assertThat(list.workflows()).containsAtLeast("smoke", "fmnist-lt", "cifar10-lt", "cifar100-lt",
+                "imagenet100-lt");
+        Set<String> everyKey = new LinkedHashSet<>();
+        list.workflows().forEach(w -> everyKey.addAll(list.parameters(w).keySet()));
+        everyKey.add("probe.lrr");
+        for (String wf : list.workflows()) {
+            Map<String, String> listed = list.parameters(wf);
+            assertWithMessage("%s lists parameters", wf).that(listed).isNotEmpty();
+
+            List<String> args = new ArrayList<>(List.of("plan", wf));
+            for (Map.Entry<String, String> e : listed.entrySet()) {
+                String value = e.getValue().equals(ListOutput.DIFFERS) ? list.someValueOf(e.getKey()) : e.getValue();
+                if (value != null) {
+                    args.addAll(List.of("--set", e.getKey() + "=" + value));
+                }
+            }
+            Cli.Result all = run(args.toArray(String[]::new));
+            assertWithMessage("%s with every listed key set: %s", wf, all.err()).that(all.err())
+                    .doesNotContain("error: --set");
+            assertWithMessage("%s with every listed key set", wf).that(all.err()).doesNotContain("unknown parameter");
+            if (List.of("smoke", "fmnist-lt").contains(wf)) {
+                assertWithMessage("%s with every listed key set: %s", wf, all.err()).that(all.exitCode())
+                        .isEqualTo(0);
+            } else if (all.exitCode() != 0) {
+                // The parameters passed; the paper's datasets are not on this machine.
+                assertWithMessage("%s: %s", wf, all.err()).that(all.exitCode()).isEqualTo(2);
+                assertWithMessage("%s: %s", wf, all.err()).that(all.err()).containsMatch("data|split");
+            }
+
+            for (String key : everyKey) {
+                if (listed.containsKey(key)) {
+                    continue;
+                }
+                String value = key.equals("probe.lrr") ? "3" : list.someValueOf(key);
+                Cli.Result bad = run("plan", wf, "--set", key + "=" + (value == null ? "1" : value));
+                assertWithMessage("plan %s --set %s", wf, key).that(bad.exitCode()).isEqualTo(2);
+                assertWithMessage("plan %s --set %s", wf, key).that(bad.err().strip()).isEqualTo("error: --set " + key
+                        + ": unknown parameter; valid parameters: " + String.join(", ", listed.keySet()));
+            }
+        }
+    }
+
+    /**
+     * A shipped workflow gives each parameter one value: {@code --set} sets a key on every step that declares it, so
+     * a default that differs by step could not be restored once overridden (imagenet100-lt's probes both use the
+     * paper's batch of 512).
+     */
+    @Test
+    void everyShippedWorkflowGivesEachParameterOneValue() {
+        ListOutput list = ListOutput.run();
+        for (String wf : List.of("smoke", "fmnist-lt", "cifar10-lt", "cifar100-lt", "imagenet100-lt")) {
+            list.parameters(wf).forEach((key, value) -> assertWithMessage("%s: %s", wf, key).that(value)
+                    .isNotEqualTo(ListOutput.DIFFERS));
+        }
+        assertThat(list.parameters("imagenet100-lt")).containsEntry("probe.batch", "512");
     }
 
     @Test
@@ -71,7 +178,7 @@ class CliErrorsTest {
         assertThat(r.out()).contains("cifar10-lt - ");
         assertThat(r.out()).contains("cifar100-lt - ");
         assertThat(r.out()).contains("imagenet100-lt - ");
-        assertThat(r.out()).containsMatch("knn\\.k\\s+= 200,20\\s+text");
+        assertThat(r.out()).containsMatch("knn\\.k\\s+= 200,20\\s+integers");
         assertThat(r.out()).containsMatch("pretrain\\.arch\\s+= resnet50\\s+text");
         assertThat(r.out()).containsMatch("pretrain\\.epochs\\s+= 2000\\s+integer");
     }

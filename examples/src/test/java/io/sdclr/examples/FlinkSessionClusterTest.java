@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The smoke workflow on a real Flink 1.19 session cluster: {@code infra/flink-cluster} starts a JobManager and a
  * TaskManager as separate JVMs on a free port, the real CLI submits every wave to it with
- * {@code --runner localhost:PORT}, and the results must be byte-identical to a DirectRunner run.
+ * {@code --runner localhost:PORT}, and the results must be byte-identical to a DirectRunner run; the progress
+ * of the steps running in the TaskManager reaches the client's stderr.
  */
 class FlinkSessionClusterTest {
     private static final Pattern DONE =
@@ -65,6 +66,8 @@ class FlinkSessionClusterTest {
         assertThat(m.group(3)).isEqualTo("0");
         String runId = m.group(1);
         assertThat(r.err()).contains("running on localhost:" + port);
+        // The training steps ran in the TaskManager's JVM; their progress still reaches this client's stderr.
+        SmokeEndToEndTest.assertPretrainProgressOnStderr(r.err());
 
         // Every wave of this run was a job on the cluster, and each one finished.
         JsonNode jobs = new ObjectMapper().readTree(get("http://localhost:" + port + "/jobs/overview")).path("jobs");

@@ -58,13 +58,16 @@ class KillAndResumeTest {
         // The same command again: resumes, says from which epoch, and publishes the encoder.
         Cli.Result resumed = Cli.run(args("killed").toArray(String[]::new));
         assertThat(resumed.exitCode()).isEqualTo(0);
-        assertThat(resumed.err() + resumed.out()).containsMatch("\\[" + STEP + "\\] resumed from checkpoint at "
-                + "epoch [123]\\b");
-        assertThat(resumed.err() + resumed.out()).doesNotContain("[" + STEP + "] epoch 1/4 done");
+        // The step's progress, on the CLI's stderr: it resumed after epoch 1, 2 or 3 and did not train epoch 1 again.
+        assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + STEP + ": resumed from checkpoint at "
+                + "epoch [123]$");
+        assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + STEP + ": epoch 4/4 done ");
+        assertThat(resumed.err()).doesNotContain(STEP + ": epoch 1/4 done");
 
         Cli.Result whole = Cli.run(args("whole").toArray(String[]::new));
         assertThat(whole.exitCode()).isEqualTo(0);
-        assertThat(whole.err() + whole.out()).doesNotContain("resumed from checkpoint");
+        assertThat(whole.err()).doesNotContain("resumed from checkpoint");
+        assertThat(whole.err()).containsMatch("(?m)^\\[sdclr\\] " + STEP + ": epoch 1/4 done ");
         assertThat(digest("killed")).isEqualTo(digest("whole"));
     }
 

@@ -77,7 +77,7 @@ class ReadmeExampleTest {
         Cli.Result r = Cli.run("run", "my-experiment", "--store", tmp.resolve("store").toString(), "--out",
                 out.toString());
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(r.lastLine()).contains("ran=5 cached=0");
+        assertThat(r.lastLine()).contains("ran=6 cached=0"); // data, subset, pretrain, features, probe, report
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.get("methods").has("sdclr")).isTrue();
         assertThat(results.get("methods").has("simclr")).isFalse();

@@ -234,6 +234,7 @@ public final class WorkflowRunner {
             return wavePending;
         } finally {
             leases.forEach(Lease::close);
+            deleteProgress(store.root().resolve("progress").resolve(runId));
         }
     }
 
@@ -270,6 +271,15 @@ public final class WorkflowRunner {
             store.writeStepRecord(workflow, step, key.toRecord(digest));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the run of " + step, e);
+        }
+    }
+
+    /** Progress files were printed while the wave ran; they are not kept. */
+    private static void deleteProgress(Path dir) {
+        try {
+            ArtifactStore.deleteTree(dir);
+        } catch (IOException e) {
+            // Progress files are never read again; a later run's cleanup may remove them.
         }
     }
 

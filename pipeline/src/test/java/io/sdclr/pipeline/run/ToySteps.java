@@ -5,13 +5,16 @@ import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
+import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
@@ -120,6 +123,40 @@ final class ToySteps {
                 }
                 return file(f.getPath(), text(f) + suffix);
             }));
+        }
+    }
+
+    /** Passes its input through and reports one progress line per record, as a training loop reports epochs. */
+    static final class Chatty extends Step<OutputFile> {
+        private final Artifact<OutputFile> input;
+
+        Chatty(Artifact<OutputFile> input) {
+            super(OutputFile.class);
+            this.input = input;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of(input);
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            return in.get(input).apply("report", ParDo.of(new Report(in.context())));
+        }
+
+        private static final class Report extends DoFn<OutputFile, OutputFile> {
+            private final StepContext ctx;
+
+            Report(StepContext ctx) {
+                this.ctx = ctx;
+            }
+
+            @ProcessElement
+            public void process(@Element OutputFile f, OutputReceiver<OutputFile> out) {
+                ctx.progress("processed " + f.getPath());
+                out.output(f);
+            }
         }
     }
 }

@@ -175,4 +175,33 @@ class WorkflowRunnerTest {
         assertThat(files).hasSize(2);
         assertThat(Files.readString(tmp.resolve("out/item-1.txt"))).isEqualTo("item 1!?");
     }
+
+    @Test
+    void progressOfARunningStepReachesTheConsoleAsStepColonLine() {
+        Workflow wf = Workflow.named("chatty");
+        wf.step("talk", new ToySteps.Chatty(wf.step("a", ToySteps.Emit.of(3, 0))));
+        List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        runner().run(wf.validate(), RunRequest.all(), "r1", log::add);
+        List<String> progress = log.stream().filter(l -> l.startsWith("talk: processed ")).toList();
+        assertThat(progress).containsExactly("talk: processed item-0.txt", "talk: processed item-1.txt",
+                "talk: processed item-2.txt");
+        // Printed while the step runs: after it starts, before it ends.
+        for (String line : progress) {
+            assertThat(log.indexOf(line)).isGreaterThan(indexOfPrefix(log, "talk: running on "));
+            assertThat(log.indexOf(line)).isLessThan(indexOfPrefix(log, "talk: ran in "));
+        }
+        // A cached step runs nothing, so it reports nothing.
+        List<String> again = new java.util.ArrayList<>();
+        runner().run(wf.validate(), RunRequest.all(), "r2", again::add);
+        assertThat(again).containsNoneIn(progress);
+    }
+
+    private static int indexOfPrefix(List<String> log, String prefix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starting with \"" + prefix + "\" in " + log);
+    }
 }

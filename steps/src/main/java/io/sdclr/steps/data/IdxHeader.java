@@ -17,7 +17,7 @@ import java.util.Arrays;
  * @param dims the dimension sizes in file order; {@code dims[0]} is the number of records
  * @param dataOffset the byte offset of the first record in the <em>uncompressed</em> stream ({@code 4 + 4 * nd})
  */
-record IdxHeader(int magic, int[] dims, long dataOffset) {
+public record IdxHeader(int magic, int[] dims, long dataOffset) {
 
     /** Magic of a labels file: unsigned bytes, 1 dimension. */
     public static final int LABELS_MAGIC = 0x00000801;

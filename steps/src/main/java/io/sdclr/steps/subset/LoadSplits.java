@@ -56,7 +56,7 @@ public final class LoadSplits extends Step<LongTailSplit> {
      *
      * @param dataset dataset name, recorded in the splits
      * @param numClasses number of classes; labels must be in {@code [0, numClasses)}
-     * @param files where the splits come from ({@code subset.files.*})
+     * @param files where the splits come from
      */
     record Params(String dataset, int numClasses, SplitFiles files) implements java.io.Serializable {}
 
@@ -128,7 +128,7 @@ public final class LoadSplits extends Step<LongTailSplit> {
             }
         }
         if (!missing.isEmpty()) {
-            throw new InvalidInputException("subset.files: missing %d split file(s): %s; expected every validation, "
+            throw new InvalidInputException("split files: missing %d file(s): %s; expected every validation, "
                     + "D_i, D_b and S_b file (for the official splits, the split/ directory of "
                     + "github.com/VITA-Group/SDCLR)", missing.size(), String.join(", ", missing));
         }
