@@ -1,6 +1,5 @@
 package io.sdclr.examples;
 
-import io.sdclr.steps.metrics.GroupMetrics;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -125,5 +124,23 @@ class StepFingerprintTest {
         assertThat(CodeFingerprint.of(writeReport, editing(groupAccuracies.getName())))
                 .isNotEqualTo(CodeFingerprint.of(writeReport));
         assertThat(CodeFingerprint.reachable(Pretrain.class)).doesNotContain(writeReport.getName());
+    }
+
+    /** Editing the group metrics re-runs the report and nothing else; per-class accuracy, the evaluations. */
+    @Test
+    void onlyTheStepsThatUseAMetricReachIt() throws ClassNotFoundException {
+        List<String> reachGroups = new ArrayList<>();
+        List<String> reachAccuracy = new ArrayList<>();
+        for (Class<?> step : shippedSteps) {
+            SortedSet<String> r = CodeFingerprint.reachable(step);
+            if (r.contains(GROUP_ACCURACIES)) {
+                reachGroups.add(step.getSimpleName());
+            }
+            if (r.contains("io.sdclr.steps.metrics.Accuracy")) {
+                reachAccuracy.add(step.getSimpleName());
+            }
+        }
+        assertThat(reachGroups).containsExactly("WriteReport");
+        assertThat(reachAccuracy).containsExactly("ClassifyKnn", "ProbeFewShot", "ProbeLinear");
     }
 }
