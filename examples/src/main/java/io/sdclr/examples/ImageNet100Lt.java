@@ -8,7 +8,7 @@ import io.sdclr.dsl.Workflow;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.data.ReadImageFolder;
-import io.sdclr.steps.metrics.Grouping;
+import io.sdclr.steps.report.Grouping;
 import io.sdclr.steps.subset.LoadSplits;
 import io.sdclr.steps.subset.SplitFiles;
 import java.nio.file.Path;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class StepFingerprintTest {
     /** The class that computes the report's group accuracies; WriteReport must reach it. */
-    private static final String GROUP_ACCURACIES = "io.sdclr.steps.metrics.GroupMetrics";
+    private static final String GROUP_ACCURACIES = "io.sdclr.steps.internal.metrics.GroupMetrics";
 
     private static final ClassLoader LOADER = Pretrain.class.getClassLoader();
     private static final Function<String, byte[]> REAL = CodeFingerprint.loaderBytes(LOADER);
@@ -136,7 +136,7 @@ class StepFingerprintTest {
             if (r.contains(GROUP_ACCURACIES)) {
                 reachGroups.add(step.getSimpleName());
             }
-            if (r.contains("io.sdclr.steps.metrics.Accuracy")) {
+            if (r.contains("io.sdclr.steps.internal.metrics.Accuracy")) {
                 reachAccuracy.add(step.getSimpleName());
             }
         }

@@ -1,6 +1,6 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.steps.augment.PadCropFlip;
+import io.sdclr.steps.internal.augment.PadCropFlip;
 import io.sdclr.steps.features.FrozenEncoder;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.steps.augment.PadCropFlip;
+import io.sdclr.steps.internal.augment.PadCropFlip;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.steps.avro.Encoder;
@@ -11,8 +11,8 @@ import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.avro.Source;
 import io.sdclr.steps.data.ImageBatch;
 import io.sdclr.steps.features.FrozenEncoder;
-import io.sdclr.steps.model.Devices;
-import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.internal.model.Devices;
+import io.sdclr.steps.internal.model.EncoderSpec;
 import io.sdclr.steps.subset.SplitRecords;
 import java.util.ArrayList;
 import java.util.HashSet;

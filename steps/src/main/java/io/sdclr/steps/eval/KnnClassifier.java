@@ -1,6 +1,6 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.steps.metrics.Accuracy;
+import io.sdclr.steps.internal.metrics.Accuracy;
 import java.util.stream.IntStream;
 
 /**

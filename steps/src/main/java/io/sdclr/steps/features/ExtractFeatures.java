@@ -9,7 +9,7 @@ import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.data.ImageBatch;
-import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.internal.model.EncoderSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sdclr.steps.features;
 
-import io.sdclr.steps.model.Torch;
+import io.sdclr.steps.internal.model.Torch;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,11 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.steps.avro.Encoder;
-import io.sdclr.steps.model.Branch;
-import io.sdclr.steps.model.Devices;
-import io.sdclr.steps.model.DualBranchResNet;
-import io.sdclr.steps.model.EncoderSpec;
-import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.internal.model.Branch;
+import io.sdclr.steps.internal.model.Devices;
+import io.sdclr.steps.internal.model.DualBranchResNet;
+import io.sdclr.steps.internal.model.EncoderSpec;
+import io.sdclr.steps.internal.model.ParamsFile;
 import java.nio.file.Path;
 import java.util.List;
 

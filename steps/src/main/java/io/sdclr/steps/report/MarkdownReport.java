@@ -1,7 +1,7 @@
 package io.sdclr.steps.report;
 
-import io.sdclr.steps.metrics.GroupSummary;
-import io.sdclr.steps.metrics.MeanSd;
+import io.sdclr.steps.internal.metrics.GroupSummary;
+import io.sdclr.steps.internal.metrics.MeanSd;
 import java.util.Map;
 
 /** {@code report.md}: the paper's tables (one per evaluation), the per-split class counts and the parameters. */

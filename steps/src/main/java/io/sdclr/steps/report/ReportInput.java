@@ -1,6 +1,6 @@
 package io.sdclr.steps.report;
 
-import io.sdclr.steps.metrics.Grouping;
+import io.sdclr.steps.report.Grouping;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package io.sdclr.steps.report;
 
-import io.sdclr.steps.metrics.Group;
-import io.sdclr.steps.metrics.GroupScores;
-import io.sdclr.steps.metrics.GroupSummary;
+import io.sdclr.steps.internal.metrics.Group;
+import io.sdclr.steps.internal.metrics.GroupScores;
+import io.sdclr.steps.internal.metrics.GroupSummary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -143,7 +143,7 @@ final class ReportModel {
 
     /**
      * Class ids of a split from head to tail: D_i count descending; among equal counts the class {@link
-     * io.sdclr.steps.metrics.GroupMetrics#thirds} puts in a lower group comes later.
+     * io.sdclr.steps.internal.metrics.GroupMetrics#thirds} puts in a lower group comes later.
      */
     int[] headToTail(SplitCounts split) {
         int[] counts = split.classCounts();

@@ -1,7 +1,7 @@
 package io.sdclr.steps.report;
 
-import io.sdclr.steps.metrics.GroupSummary;
-import io.sdclr.steps.metrics.MeanSd;
+import io.sdclr.steps.internal.metrics.GroupSummary;
+import io.sdclr.steps.internal.metrics.MeanSd;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

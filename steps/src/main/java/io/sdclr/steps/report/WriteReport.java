@@ -5,7 +5,7 @@ import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Gather;
-import io.sdclr.steps.metrics.Grouping;
+import io.sdclr.steps.report.Grouping;
 import io.sdclr.steps.avro.ProbeResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

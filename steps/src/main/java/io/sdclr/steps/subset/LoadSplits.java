@@ -1,6 +1,6 @@
 package io.sdclr.steps.subset;
 
-import io.sdclr.steps.metrics.Group;
+import io.sdclr.steps.internal.metrics.Group;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Param;

@@ -1,7 +1,7 @@
 package io.sdclr.steps.train;
 
 import ai.djl.ndarray.NDArray;
-import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.internal.model.ParamsFile;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.sdclr.steps.train;
 
-import io.sdclr.steps.model.Torch;
+import io.sdclr.steps.internal.model.Torch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;

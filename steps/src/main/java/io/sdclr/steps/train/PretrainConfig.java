@@ -1,7 +1,7 @@
 package io.sdclr.steps.train;
 
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.steps.model.EncoderSpec;
+import io.sdclr.steps.internal.model.EncoderSpec;
 import java.io.Serializable;
 
 /**

@@ -29,7 +29,7 @@ import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.data.ReadIdx;
 import io.sdclr.steps.features.ExtractFeatures;
-import io.sdclr.steps.model.RandomEncoders;
+import io.sdclr.steps.internal.model.RandomEncoders;
 import io.sdclr.steps.subset.BuildLongTail;
 import java.io.IOException;
 import java.nio.file.Path;

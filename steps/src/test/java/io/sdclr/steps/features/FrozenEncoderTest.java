@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.steps.model.DualBranchResNet;
-import io.sdclr.steps.model.EncoderSpec;
-import io.sdclr.steps.model.ParamsFile;
-import io.sdclr.steps.model.Specs;
+import io.sdclr.steps.internal.model.DualBranchResNet;
+import io.sdclr.steps.internal.model.EncoderSpec;
+import io.sdclr.steps.internal.model.ParamsFile;
+import io.sdclr.steps.internal.model.Specs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

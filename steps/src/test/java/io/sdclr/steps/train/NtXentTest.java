@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.sdclr.steps.model.DualBranchResNet;
+import io.sdclr.steps.internal.model.DualBranchResNet;
 import org.junit.jupiter.api.Test;
 
 class NtXentTest {

@@ -12,7 +12,7 @@ import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.data.TestImages;
-import io.sdclr.steps.model.ParamsFile;
+import io.sdclr.steps.internal.model.ParamsFile;
 import io.sdclr.steps.subset.TestSplits;
 import java.io.IOException;
 import java.nio.file.Files;

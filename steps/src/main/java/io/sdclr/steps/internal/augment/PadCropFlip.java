@@ -1,0 +1,108 @@
+package io.sdclr.steps.internal.augment;
+
+import java.util.SplittableRandom;
+
+/**
+ * The training transform of the official linear and few-shot evaluation, in plain Java over uint8 CHW images
+ * (SDCLR, train_cifar.py {@code transform_train}): {@code RandomCrop(size, padding=4)} (zero padding, the crop as
+ * large as the image) then {@code RandomHorizontalFlip()}. Its test transform is {@code ToTensor()} alone, which is
+ * what the cached features are.
+ *
+ * <pre>{@code
+ * PadCropFlip t = new PadCropFlip(1, 28, PadCropFlip.PADDING);
+ * byte[] view = t.apply(pixels, t.draw(new SplittableRandom(PadCropFlip.seed(probeSeed, epoch, id))));
+ * }</pre>
+ *
+ * <p>Both steps move whole pixels, so working on the uint8 image is exact: the result is the image torchvision
+ * gives before {@code ToTensor}. Stateless apart from its geometry: safe to share between threads.
+ */
+public final class PadCropFlip {
+    /** {@code transforms.RandomCrop(32, padding=4)} in train_cifar.py; the same 4 pixels at every image size. */
+    public static final int PADDING = 4;
+
+    /**
+     * The random choices for one image, as torchvision draws them: {@code top} and {@code left} are the crop's
+     * corner in the padded image, each in {@code [0, 2 * padding]}; {@code flip} mirrors the crop left to right.
+     */
+    public record Draw(int top, int left, boolean flip) {}
+
+    private final int channels;
+    private final int size;
+    private final int padding;
+
+    public PadCropFlip(int channels, int size, int padding) {
+        if (channels < 1 || size < 1 || padding < 0) {
+            throw new IllegalArgumentException(String.format(
+                    "channels %d, size %d, padding %d: expected channels >= 1, size >= 1, padding >= 0",
+                    channels, size, padding));
+        }
+        this.channels = channels;
+        this.size = size;
+        this.padding = padding;
+    }
+
+    /**
+     * The seed of one image's draw: depends only on (probe seed, epoch, image id), never on thread count, batch
+     * order or other images (SplitMix64 mixing, as pretraining seeds its views).
+     */
+    public static long seed(long probeSeed, int epoch, long id) {
+        long h = 0x5DC1_2021_0000_0002L; // differs from pretraining's start value: other draws for the same ids
+        for (long p : new long[] {probeSeed, epoch, id}) {
+            h = stafford(h ^ stafford(p + 0x9E37_79B9_7F4A_7C15L));
+        }
+        return h;
+    }
+
+    /** SplitMix64 finaliser (Stafford variant 13). */
+    private static long stafford(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** torchvision order: RandomCrop.get_params draws the top row, then the left column; then the flip coin. */
+    public Draw draw(SplittableRandom rng) {
+        int top = rng.nextInt(2 * padding + 1);
+        int left = rng.nextInt(2 * padding + 1);
+        boolean flip = rng.nextDouble() < 0.5;
+        return new Draw(top, left, flip);
+    }
+
+    /** The transformed image, a new array. */
+    byte[] apply(byte[] image, Draw d) {
+        byte[] out = new byte[channels * size * size];
+        apply(image, d, out);
+        return out;
+    }
+
+    /**
+     * Writes the transformed {@code image} into {@code out}: output pixel (y, x) is padded pixel
+     * (y + top, left + (flip ? size - 1 - x : x)), i.e. source pixel (y + top - padding, ... - padding), and 0
+     * where that falls in the padding.
+     */
+    public void apply(byte[] image, Draw d, byte[] out) {
+        int plane = size * size;
+        if (image.length != channels * plane || out.length != channels * plane) {
+            throw new IllegalArgumentException(String.format("image %d and output %d bytes, expected %d = %d x %d x %d",
+                    image.length, out.length, channels * plane, channels, size, size));
+        }
+        int dy = d.top() - padding;
+        int dx = d.left() - padding;
+        for (int c = 0; c < channels; c++) {
+            int base = c * plane;
+            for (int y = 0; y < size; y++) {
+                int sy = y + dy;
+                int row = base + y * size;
+                if (sy < 0 || sy >= size) {
+                    java.util.Arrays.fill(out, row, row + size, (byte) 0);
+                    continue;
+                }
+                int srcRow = base + sy * size;
+                for (int x = 0; x < size; x++) {
+                    int sx = (d.flip() ? size - 1 - x : x) + dx;
+                    out[row + x] = sx < 0 || sx >= size ? 0 : image[srcRow + sx];
+                }
+            }
+        }
+    }
+}

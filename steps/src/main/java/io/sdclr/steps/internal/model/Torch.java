@@ -1,0 +1,68 @@
+package io.sdclr.steps.internal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The PyTorch-engine calls the model and training code need beyond DJL's engine-agnostic API, in one place: the
+ * only class that imports {@code ai.djl.pytorch}. Each is the libtorch operator of the same name; arrays must be
+ * PyTorch-engine arrays.
+ *
+ * <pre>{@code
+ * boolean grad = Torch.gradMode();
+ * Torch.setGradMode(false);          // eval: no autograd graph
+ * NDArray y = Torch.linear(x, w, b);
+ * }</pre>
+ */
+public final class Torch {
+    private Torch() {}
+
+    /** Whether autograd records operations on this thread. */
+    public static boolean gradMode() {
+        return JniUtils.isGradMode();
+    }
+
+    public static void setGradMode(boolean on) {
+        JniUtils.setGradMode(on);
+    }
+
+    /** {@code conv2d} without bias, square stride and padding, dilation 1, groups 1. */
+    public static NDArray conv2d(NDArray x, NDArray w, int stride, int pad) {
+        return JniUtils.convolution((PtNDArray) x, (PtNDArray) w, null, new Shape(stride, stride),
+                new Shape(pad, pad), new Shape(1, 1), 1);
+    }
+
+    /** {@code batch_norm}; in training mode it updates the running statistics in place. */
+    public static NDArray batchNorm(NDArray x, NDArray runningMean, NDArray runningVar, NDArray gamma, NDArray beta,
+            boolean training, double momentum, double eps) {
+        return JniUtils.batchNorm((PtNDArray) x, (PtNDArray) runningMean, (PtNDArray) runningVar, (PtNDArray) gamma,
+                (PtNDArray) beta, training, momentum, eps);
+    }
+
+    /** {@code linear}: x W^T + b. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return JniUtils.linear((PtNDArray) x, (PtNDArray) w, (PtNDArray) b);
+    }
+
+    /** {@code max_pool2d(kernel 3, stride 2, padding 1)}, the ImageNet stem's pooling. */
+    public static NDArray maxPool3x3s2(NDArray x) {
+        return JniUtils.maxPool((PtNDArray) x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
+
+    /** {@code F.normalize(x, p, dim, eps)}. */
+    public static NDArray normalize(NDArray x, double p, long dim, double eps) {
+        return JniUtils.normalize((PtNDArray) x, p, dim, eps);
+    }
+
+    /** Sets the gradient of a leaf to zero (DJL's collector does not). */
+    public static void zeroGrad(NDArray w) {
+        JniUtils.zeroGrad((PtNDArray) w);
+    }
+
+    /** {@code loss.backward(gradient)}. */
+    public static void backward(NDArray loss, NDArray gradient) {
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) gradient, false, false);
+    }
+}

@@ -1,8 +1,0 @@
-package io.sdclr.steps.metrics;
-
-/** Class-frequency group of a class in a split's long-tailed set D_i. */
-public enum Group {
-    MANY,
-    MEDIUM,
-    FEW
-}
