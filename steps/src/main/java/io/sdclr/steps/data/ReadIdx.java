@@ -1,5 +1,8 @@
 package io.sdclr.steps.data;
 
+import io.sdclr.steps.internal.data.Layout;
+import io.sdclr.steps.internal.data.IdxHeader;
+import io.sdclr.steps.internal.data.IdxFile;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;

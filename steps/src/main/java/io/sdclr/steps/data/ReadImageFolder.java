@@ -1,5 +1,6 @@
 package io.sdclr.steps.data;
 
+import io.sdclr.steps.internal.data.ImageList;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;

@@ -1,7 +1,7 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.steps.internal.augment.PadCropFlip;
-import io.sdclr.steps.features.FrozenEncoder;
+import io.sdclr.steps.internal.model.FrozenEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

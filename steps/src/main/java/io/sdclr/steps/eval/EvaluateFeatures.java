@@ -5,7 +5,7 @@ import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
-import io.sdclr.steps.subset.SplitRecords;
+import io.sdclr.steps.internal.subset.SplitRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

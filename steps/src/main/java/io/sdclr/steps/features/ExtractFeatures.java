@@ -1,5 +1,6 @@
 package io.sdclr.steps.features;
 
+import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.dsl.Param;
@@ -8,7 +9,7 @@ import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
-import io.sdclr.steps.data.ImageBatch;
+import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.EncoderSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,7 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitRecords;
+import io.sdclr.steps.internal.subset.SplitPlan;
 import io.sdclr.steps.internal.metrics.Group;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;

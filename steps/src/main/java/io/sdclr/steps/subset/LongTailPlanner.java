@@ -1,5 +1,6 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitPlan;
 import io.sdclr.dsl.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,9 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitPlan;
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.steps.data.ImageList;
-import io.sdclr.steps.data.NpyFile;
+import io.sdclr.steps.internal.data.ImageList;
+import io.sdclr.steps.internal.data.NpyFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.steps.internal.train.PretrainOutcome;
+import io.sdclr.steps.internal.train.PretrainLoop;
+import io.sdclr.steps.internal.train.PretrainConfig;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Gather;
 import io.sdclr.dsl.Param;
@@ -11,10 +14,10 @@ import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.Source;
-import io.sdclr.steps.data.ImageBatch;
+import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.Devices;
 import io.sdclr.steps.internal.model.EncoderSpec;
-import io.sdclr.steps.subset.SplitRecords;
+import io.sdclr.steps.internal.subset.SplitRecords;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.sdclr.steps.data;
 
+import io.sdclr.steps.internal.data.IdxFile;
+import io.sdclr.steps.internal.data.IdxHeader;
+
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -4,8 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
-import io.sdclr.steps.data.IdxFile;
-import io.sdclr.steps.features.FrozenEncoder;
+import io.sdclr.steps.internal.data.IdxFile;
+import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.steps.internal.model.DualBranchResNet;
 import io.sdclr.steps.internal.model.EncoderSpec;
 import io.sdclr.steps.internal.model.ParamsFile;

@@ -1,5 +1,6 @@
 package io.sdclr.steps.features;
 
+import io.sdclr.steps.internal.model.FrozenEncoder;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

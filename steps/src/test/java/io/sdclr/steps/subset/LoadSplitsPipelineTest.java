@@ -10,7 +10,7 @@ import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Workflow;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
-import io.sdclr.steps.data.NpyFileTest;
+import io.sdclr.steps.internal.data.NpyFileTest;
 import io.sdclr.steps.data.TestImages;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitRecords;
+import io.sdclr.steps.internal.subset.SplitPlan;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,7 +26,7 @@ import io.sdclr.pipeline.store.ArtifactStore;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Source;
-import io.sdclr.steps.data.NpyFileTest;
+import io.sdclr.steps.internal.data.NpyFileTest;
 import io.sdclr.steps.data.ReadIdx;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitPlan;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,5 +1,6 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.internal.subset.SplitRecords;
 import io.sdclr.steps.avro.LongTailSplit;
 import java.util.ArrayList;
 import java.util.Arrays;

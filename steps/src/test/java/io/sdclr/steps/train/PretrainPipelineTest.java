@@ -1,5 +1,7 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.steps.internal.train.PretrainConfig;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -156,5 +158,26 @@ class PretrainPipelineTest {
             }
         }
         return null;
+    }
+
+    @Test
+    void pretrainAcceptsResnet50AndRejectsOtherArchs() {
+        Pretrain.Config ok = new Pretrain.Config(Method.SDCLR, 0, "resnet50", 1.0, List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225), 1, 8, 0.5, 0.2, 0.3, 0, 1e-4, 1L, 0);
+        // The input geometry comes from the images: 3 x 224 x 224.
+        PretrainConfig loop = ok.loop(3, 224);
+        assertThat(loop.encoder().featureDim()).isEqualTo(2048);
+        assertThat(loop.encoder().method()).isEqualTo("sdclr");
+        Workflow wf = Workflow.named("arch");
+        Pretrain step = Pretrain.sdclr().on(wf.ref("data", Image.class), wf.ref("subset", LongTailSplit.class), 0);
+        assertThat(step.arch("resnet50").get(Pretrain.ARCH)).isEqualTo("resnet50");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> step.arch("resnet34"));
+        assertThat(e).hasMessageThat().contains("pretrain.arch=resnet34");
+        assertThat(e).hasMessageThat().contains("be resnet18 or resnet50");
+        // The record the encoder is rebuilt from rejects it too.
+        InvalidInputException spec = assertThrows(InvalidInputException.class, () -> new Pretrain.Config(
+                Method.SDCLR, 0, "resnet34", 0.25, List.of(0.3), List.of(0.3), 1, 8, 0.5, 0.2, 0.9, 0, 1e-4, 1L, 0)
+                .loop(1, 28));
+        assertThat(spec).hasMessageThat().contains("encoder arch is \"resnet34\", expected \"resnet18\" or \"resnet50\"");
     }
 }

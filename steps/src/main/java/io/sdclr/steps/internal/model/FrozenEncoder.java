@@ -1,4 +1,4 @@
-package io.sdclr.steps.features;
+package io.sdclr.steps.internal.model;
 
 import io.sdclr.steps.internal.model.Torch;
 import ai.djl.Device;

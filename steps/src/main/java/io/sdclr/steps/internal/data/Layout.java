@@ -1,4 +1,4 @@
-package io.sdclr.steps.data;
+package io.sdclr.steps.internal.data;
 
 /** Pixel layout conversions. Images travel between steps as uint8 in CHW order. */
 public final class Layout {

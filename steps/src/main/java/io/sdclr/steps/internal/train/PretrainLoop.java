@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 import io.sdclr.steps.internal.augment.Augmentation;
 import io.sdclr.steps.internal.model.Torch;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.data;
+package io.sdclr.steps.internal.data;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.subset;
+package io.sdclr.steps.internal.subset;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 /**
  * What a pretraining run reports: the mean NT-Xent loss of each epoch (including epochs restored from a

@@ -1,4 +1,4 @@
-package io.sdclr.steps.features;
+package io.sdclr.steps.internal.model;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 /**
  * Seeds derived from (run seed, epoch, sample id, view) by SplitMix64 mixing, so that every random choice

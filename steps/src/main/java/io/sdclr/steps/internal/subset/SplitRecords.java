@@ -1,4 +1,4 @@
-package io.sdclr.steps.subset;
+package io.sdclr.steps.internal.subset;
 
 import io.sdclr.dsl.Gather;
 import io.sdclr.steps.avro.Image;
@@ -35,7 +35,7 @@ public final class SplitRecords {
     }
 
     /** All (id, label) pairs of the TRAIN images, gathered into one element. */
-    static PCollection<Iterable<KV<Long, Integer>>> trainLabels(PCollection<Image> images) {
+    public static PCollection<Iterable<KV<Long, Integer>>> trainLabels(PCollection<Image> images) {
         return images
                 .apply("train only", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
                 .apply("id and label", MapElements
@@ -46,8 +46,8 @@ public final class SplitRecords {
     }
 
     /** The gathered pairs as parallel arrays: {@code ids[i]} has label {@code labels[i]}. */
-    record Labelled(long[] ids, int[] labels) {
-        static Labelled of(Iterable<KV<Long, Integer>> all) {
+    public record Labelled(long[] ids, int[] labels) {
+        public static Labelled of(Iterable<KV<Long, Integer>> all) {
             List<KV<Long, Integer>> list = new ArrayList<>();
             all.forEach(list::add);
             long[] ids = new long[list.size()];
@@ -60,7 +60,7 @@ public final class SplitRecords {
         }
     }
 
-    static LongTailSplit record(SplitPlan p, String dataset) {
+    public static LongTailSplit record(SplitPlan p, String dataset) {
         return LongTailSplit.newBuilder()
                 .setSplit(p.split())
                 .setDataset(dataset)
@@ -75,7 +75,7 @@ public final class SplitRecords {
                 .build();
     }
 
-    static List<Integer> ints(int[] a) {
+    public static List<Integer> ints(int[] a) {
         List<Integer> l = new ArrayList<>(a.length);
         for (int v : a) {
             l.add(v);
@@ -83,7 +83,7 @@ public final class SplitRecords {
         return l;
     }
 
-    static List<Long> longs(long[] a) {
+    public static List<Long> longs(long[] a) {
         List<Long> l = new ArrayList<>(a.length);
         for (long v : a) {
             l.add(v);

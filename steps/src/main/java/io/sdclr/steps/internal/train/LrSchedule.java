@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 /**
  * Per-iteration learning rate: linear warm-up, then cosine to 1e-6 (SDCLR, train_simCLR.py

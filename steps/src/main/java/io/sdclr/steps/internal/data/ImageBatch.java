@@ -1,4 +1,4 @@
-package io.sdclr.steps.data;
+package io.sdclr.steps.internal.data;
 
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.steps.avro.Image;

@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 import static com.google.common.truth.Truth.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sdclr.steps.train;
+package io.sdclr.steps.internal.train;
 
 import ai.djl.ndarray.NDArray;
 import io.sdclr.steps.internal.model.ParamsFile;
