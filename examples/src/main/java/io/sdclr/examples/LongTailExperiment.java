@@ -17,12 +17,12 @@ import io.sdclr.steps.report.Grouping;
 import io.sdclr.steps.eval.ProbeFewShot;
 import io.sdclr.steps.eval.ProbeLinear;
 import io.sdclr.steps.features.ExtractFeatures;
-import io.sdclr.steps.internal.model.EncoderSpec;
 import io.sdclr.steps.report.WriteReport;
 import io.sdclr.steps.subset.BuildLongTail;
 import io.sdclr.steps.subset.LoadSplits;
 import io.sdclr.steps.train.Pretrain;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -143,7 +143,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         Artifact<LongTailSplit> subset = wf.step("subset", subsetStep);
         for (int k = 0; k < splitCount(subsetStep); k++) {
             for (Method m : Method.values()) {
-                String id = EncoderSpec.methodName(m) + "-s" + k;
+                String id = m.name().toLowerCase(Locale.ROOT) + "-s" + k;
                 Artifact<Encoder> encoder = wf.step("pretrain-" + id, Pretrain.method(m).on(data, subset, k)
                         .arch(d.arch())
                         .width(d.width())
