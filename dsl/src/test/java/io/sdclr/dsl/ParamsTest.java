@@ -103,7 +103,7 @@ class ParamsTest {
     void wrongTypeSaysWhatWasExpected() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> twoSteps(Map.of("pretrain.epochs", "ten")));
-        assertThat(e).hasMessageThat().isEqualTo("--set pretrain.epochs=ten: expected an integer (default 5)");
+        assertThat(e).hasMessageThat().isEqualTo("--set pretrain.epochs=ten: expected an integer (default 10)");
         InvalidInputException list = assertThrows(InvalidInputException.class,
                 () -> twoSteps(Map.of("knn.k", "20,x")));
         assertThat(list).hasMessageThat()
