@@ -253,7 +253,7 @@ class LoadSplitsTest {
         Files.delete(tmp.resolve("s2_D_b.txt"));
         Files.delete(tmp.resolve("train_b.txt"));
         InvalidInputException e = assertThrows(InvalidInputException.class, step::checkExternalInputs);
-        assertThat(e).hasMessageThat().contains("subset.files: missing 2 split file(s): " + tmp.resolve("s2_D_b.txt")
+        assertThat(e).hasMessageThat().contains("split files: missing 2 file(s): " + tmp.resolve("s2_D_b.txt")
                 + ", " + tmp.resolve("train_b.txt"));
     }
 
