@@ -1,6 +1,8 @@
 package io.sdclr.examples;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.Workflow;
@@ -60,6 +62,13 @@ abstract class CifarLt extends LongTailExperiment {
         String dir = p.get(LoadSplits.SPLIT_DIR);
         if (dir.isEmpty()) {
             return super.subsetStep(data, p);
+        }
+        for (Param<?> generated : List.of(BuildLongTail.N_MAX, BuildLongTail.IMBALANCE, BuildLongTail.VAL_PER_CLASS,
+                BuildLongTail.FEW_SHOT_FRACTION)) {
+            if (p.overrides().containsKey(generated.key())) {
+                throw new InvalidInputException("--set %s: applies to generated splits only; with subset.splitDir=%s"
+                        + " the splits come from the split files (drop one of the two)", generated.key(), dir);
+            }
         }
         return LoadSplits.from(data, officialSplits.apply(Path.of(dir), p.get(BuildLongTail.SPLITS.withDefault(
                 defaults.splits())))).dataset(defaults.dataset(), defaults.numClasses());

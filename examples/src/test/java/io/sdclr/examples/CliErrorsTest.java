@@ -149,6 +149,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void generatedSplitKeysWithSplitFilesAreRefusedSayingWhy() {
+        Cli.Result r = Cli.run("plan", "cifar10-lt", "--set", "subset.splitDir=/nonexistent/split", "--set",
+                "subset.nMax=450");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("error: --set subset.nMax: applies to generated splits only; with "
+                + "subset.splitDir=/nonexistent/split the splits come from the split files (drop one of the two)");
+    }
+
+    @Test
     void missingDataDirectory() {
         Cli.Result r = run("run", "smoke", "--set", "data.dir=" + tmp.resolve("no-such-dir"));
         assertThat(r.exitCode()).isEqualTo(2);
