@@ -50,44 +50,24 @@ public final class ReadCifar extends Step<Image> {
     public static final Param<Integer> TEST_LIMIT = ReadIdx.TEST_LIMIT;
     private static final int CHUNK = 5_000;
 
-    /**
-     * @param dataset {@code cifar10} or {@code cifar100}
-     * @param dir directory holding the binary files, or their archive folder
-     * @param coarse CIFAR-100 only: label images with their 20 superclasses instead of the 100 classes
-     * @param trainLimit read only the first N training images (0 = all)
-     * @param testLimit read only the first N test images (0 = all)
-     */
-    record Params(String dataset, String dir, boolean coarse, int trainLimit, int testLimit)
-            implements java.io.Serializable {}
+    /** {@code cifar10} or {@code cifar100}. */
+    private final String dataset;
+    /** CIFAR-100 only: label images with their 20 superclasses instead of the 100 classes (set on copies). */
+    private boolean coarse;
 
-    private final Params base;
-
-    private ReadCifar(Params base) {
+    private ReadCifar(String dataset) {
         super(Image.class, DIR, TRAIN_LIMIT, TEST_LIMIT);
-        this.base = base;
-    }
-
-    /** A reader with {@code p}'s values, the tunable ones as parameters. */
-    private static ReadCifar of(Params p) {
-        ReadCifar r = new ReadCifar(p);
-        r = r.withParam(DIR, p.dir());
-        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
-        return r.withParam(TEST_LIMIT, p.testLimit());
-    }
-
-    /** The values this reader runs with: its parameters' and the workflow code's. */
-    private Params values() {
-        return new Params(base.dataset(), get(DIR), base.coarse(), get(TRAIN_LIMIT), get(TEST_LIMIT));
+        this.dataset = dataset;
     }
 
     /** CIFAR-10 binary version in {@code dir}: 50,000 training and 10,000 test images, 10 classes. */
     public static ReadCifar cifar10(String dir) {
-        return of(new Params("cifar10", checkDir(dir), false, 0, 0));
+        return new ReadCifar("cifar10").withParam(DIR, checkDir(dir));
     }
 
     /** CIFAR-100 binary version in {@code dir}: 50,000 training and 10,000 test images, 100 fine classes. */
     public static ReadCifar cifar100(String dir) {
-        return of(new Params("cifar100", checkDir(dir), false, 0, 0));
+        return new ReadCifar("cifar100").withParam(DIR, checkDir(dir));
     }
 
     private static String checkDir(String dir) {
@@ -102,30 +82,32 @@ public final class ReadCifar extends Step<Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        return of(new Params(values().dataset(), values().dir(), values().coarse(), train, test));
+        ReadCifar r = withParam(TRAIN_LIMIT, train);
+        return r.withParam(TEST_LIMIT, test);
     }
 
     /** CIFAR-100 only: labels are the 20 coarse superclasses (the first label byte) instead of the 100 classes. */
     public ReadCifar coarseLabels() {
         if (format() != CifarBinary.Format.CIFAR100) {
-            throw new IllegalArgumentException("coarse labels exist only in CIFAR-100, not in " + values().dataset());
+            throw new IllegalArgumentException("coarse labels exist only in CIFAR-100, not in " + dataset);
         }
-        return of(new Params(values().dataset(), values().dir(), true, values().trainLimit(),
-                values().testLimit()));
+        ReadCifar c = copy();
+        c.coarse = true;
+        return c;
     }
 
     /** Number of classes of the labels this step writes: 10, 100, or 20 with {@link #coarseLabels()}. */
     public int numClasses() {
-        return format().numClasses(values().coarse());
+        return format().numClasses(coarse);
     }
 
     CifarBinary.Format format() {
-        return values().dataset().equals("cifar10") ? CifarBinary.Format.CIFAR10 : CifarBinary.Format.CIFAR100;
+        return dataset.equals("cifar10") ? CifarBinary.Format.CIFAR10 : CifarBinary.Format.CIFAR100;
     }
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("dataset", base.dataset(), "coarse", Boolean.toString(base.coarse()));
+        return Map.of("dataset", dataset, "coarse", Boolean.toString(coarse));
     }
 
     @Override
@@ -137,10 +119,10 @@ public final class ReadCifar extends Step<Image> {
     public List<Path> externalInputs() {
         Path dir;
         try {
-            dir = CifarBinary.locate(Path.of(values().dir()), format());
+            dir = CifarBinary.locate(Path.of(get(DIR)), format());
         } catch (InvalidInputException e) {
             // Reported by checkExternalInputs; the cache key records the expected paths as missing.
-            dir = Path.of(values().dir());
+            dir = Path.of(get(DIR));
         }
         List<Path> out = new ArrayList<>();
         for (String f : format().files()) {
@@ -151,7 +133,7 @@ public final class ReadCifar extends Step<Image> {
 
     @Override
     public void checkExternalInputs() {
-        Path dir = CifarBinary.locate(Path.of(values().dir()), format());
+        Path dir = CifarBinary.locate(Path.of(get(DIR)), format());
         for (String f : format().files()) {
             CifarBinary.countRecords(dir.resolve(f), format());
         }
@@ -160,14 +142,14 @@ public final class ReadCifar extends Step<Image> {
     @Override
     public PCollection<Image> expand(StepInput in) {
         CifarBinary.Format format = format();
-        Path dir = CifarBinary.locate(Path.of(values().dir()), format);
+        Path dir = CifarBinary.locate(Path.of(get(DIR)), format);
         List<String> chunks = new ArrayList<>();
-        addChunks(chunks, Source.TRAIN, dir, format.trainFiles(), format, values().trainLimit());
-        addChunks(chunks, Source.TEST, dir, format.testFiles(), format, values().testLimit());
+        addChunks(chunks, Source.TRAIN, dir, format.trainFiles(), format, get(TRAIN_LIMIT));
+        addChunks(chunks, Source.TEST, dir, format.testFiles(), format, get(TEST_LIMIT));
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(format, values().coarse())));
+                .apply("decode", ParDo.of(new DecodeChunk(format, coarse)));
     }
 
     /**

@@ -50,36 +50,16 @@ public final class ReadIdx extends Step<Image> {
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
     };
 
-    /**
-     * @param dir directory holding the four IDX files (gzipped or not)
-     * @param trainLimit read only the first N training images (0 = all)
-     * @param testLimit read only the first N test images (0 = all)
-     * @param numClasses labels must be in [0, numClasses)
-     */
-    record Params(String dir, int trainLimit, int testLimit, int numClasses) implements java.io.Serializable {}
+    /** Labels must be in [0, numClasses); a setting of the workflow's code, not a tunable. */
+    private final int numClasses;
 
-    private final Params base;
-
-    private ReadIdx(Params base) {
+    private ReadIdx(int numClasses) {
         super(Image.class, DIR, TRAIN_LIMIT, TEST_LIMIT);
-        this.base = base;
-    }
-
-    /** A reader with {@code p}'s values, the tunable ones as parameters. */
-    private static ReadIdx of(Params p) {
-        ReadIdx r = new ReadIdx(p);
-        r = r.withParam(DIR, p.dir());
-        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
-        return r.withParam(TEST_LIMIT, p.testLimit());
-    }
-
-    /** The values this reader runs with: its parameters' and the workflow code's. */
-    private Params values() {
-        return new Params(get(DIR), get(TRAIN_LIMIT), get(TEST_LIMIT), base.numClasses());
+        this.numClasses = numClasses;
     }
 
     public static ReadIdx from(String dir) {
-        return of(new Params(dir, 0, 0, 10));
+        return new ReadIdx(10).withParam(DIR, dir);
     }
 
     /** Reads only the first {@code train} training and {@code test} test images (0 = all). */
@@ -87,12 +67,13 @@ public final class ReadIdx extends Step<Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        return of(new Params(values().dir(), train, test, values().numClasses()));
+        ReadIdx r = withParam(TRAIN_LIMIT, train);
+        return r.withParam(TEST_LIMIT, test);
     }
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("numClasses", Integer.toString(base.numClasses()));
+        return Map.of("numClasses", Integer.toString(numClasses));
     }
 
     @Override
@@ -104,14 +85,14 @@ public final class ReadIdx extends Step<Image> {
     public List<Path> externalInputs() {
         List<Path> out = new ArrayList<>();
         for (String f : FILES) {
-            out.add(resolve(Path.of(values().dir()), f));
+            out.add(resolve(Path.of(get(DIR)), f));
         }
         return out;
     }
 
     @Override
     public void checkExternalInputs() {
-        Path dir = Path.of(values().dir());
+        Path dir = Path.of(get(DIR));
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(
                     "data.dir=%s: no such directory; expected a directory with the Fashion-MNIST IDX files (%s, "
@@ -137,15 +118,15 @@ public final class ReadIdx extends Step<Image> {
 
     @Override
     public PCollection<Image> expand(StepInput in) {
-        Path dir = Path.of(values().dir());
+        Path dir = Path.of(get(DIR));
         List<String> chunks = new ArrayList<>();
         checkSameGeometry(resolve(dir, FILES[0]), resolve(dir, FILES[2]));
-        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), values().trainLimit());
-        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), values().testLimit());
+        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), get(TRAIN_LIMIT));
+        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), get(TEST_LIMIT));
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(values().numClasses())));
+                .apply("decode", ParDo.of(new DecodeChunk(numClasses)));
     }
 
     /** Training and test images must have the same size and channels: one encoder embeds both. */

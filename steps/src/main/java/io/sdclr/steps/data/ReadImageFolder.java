@@ -71,43 +71,18 @@ public final class ReadImageFolder extends Step<Image> {
     private static final int CHUNK = 64;
     private static final int MAX_LISTED_MISSING = 10;
 
-    /**
-     * @param dir the image root; image paths in the lists are relative to it
-     * @param trainLists list files of the training images, in id order (relative to {@code dir} or absolute)
-     * @param testLists list files of the test images, in id order (may be empty)
-     * @param numClasses labels must be in [0, numClasses)
-     * @param size output height and width
-     * @param channels 3 (RGB) or 1 (luma)
-     * @param trainLimit read only the first N training images (0 = all)
-     * @param testLimit read only the first N test images (0 = all)
-     */
-    record Params(String dir, List<String> trainLists, List<String> testLists, int numClasses, int size,
-            int channels, int trainLimit, int testLimit) implements Serializable {
-        public Params {
-            trainLists = List.copyOf(trainLists);
-            testLists = List.copyOf(testLists);
-        }
-    }
+    // Settings of the workflow's code (not tunables), replaced on copies by their withX methods.
+    /** List files of the training images, in id order (relative to the root or absolute). */
+    private List<String> trainLists = List.of();
+    /** List files of the test images, in id order (may be empty). */
+    private List<String> testLists = List.of();
+    /** Labels must be in [0, numClasses). */
+    private int numClasses = 1000;
+    /** 3 (RGB) or 1 (luma). */
+    private int channels = 3;
 
-    private final Params base;
-
-    private ReadImageFolder(Params base) {
+    private ReadImageFolder() {
         super(Image.class, DIR, SIZE, TRAIN_LIMIT, TEST_LIMIT);
-        this.base = base;
-    }
-
-    /** A reader with {@code p}'s values, the tunable ones as parameters. */
-    private static ReadImageFolder of(Params p) {
-        ReadImageFolder r = new ReadImageFolder(p);
-        r = r.withParam(DIR, p.dir());
-        r = r.withParam(SIZE, p.size());
-        r = r.withParam(TRAIN_LIMIT, p.trainLimit());
-        return r.withParam(TEST_LIMIT, p.testLimit());
-    }
-
-    /** The values this reader runs with: its parameters' and the workflow code's. */
-    private Params values() {
-        return new Params(get(DIR), base.trainLists(), base.testLists(), base.numClasses(), get(SIZE), base.channels(), get(TRAIN_LIMIT), get(TEST_LIMIT));
     }
 
     /** Images under {@code root}; defaults: 1000 classes, 224×224, 3 channels; no lists yet. */
@@ -115,7 +90,7 @@ public final class ReadImageFolder extends Step<Image> {
         if (root == null || root.isBlank()) {
             throw new IllegalArgumentException("data.dir must name a directory, was \"" + root + "\"");
         }
-        return of(new Params(root, List.of(), List.of(), 1000, 224, 3, 0, 0));
+        return new ReadImageFolder().withParam(DIR, root);
     }
 
     /** See {@link #from(String)}. */
@@ -125,7 +100,9 @@ public final class ReadImageFolder extends Step<Image> {
 
     /** The training list files, merged in this order (replaces any given before). */
     public ReadImageFolder train(List<Path> lists) {
-        return with(names("train", lists, false), values().testLists());
+        ReadImageFolder c = copy();
+        c.trainLists = names("train", lists, false);
+        return c;
     }
 
     /** See {@link #train(List)}. */
@@ -135,7 +112,9 @@ public final class ReadImageFolder extends Step<Image> {
 
     /** The test list files, merged in this order (replaces any given before; none means no test images). */
     public ReadImageFolder test(List<Path> lists) {
-        return with(values().trainLists(), names("test", lists, true));
+        ReadImageFolder c = copy();
+        c.testLists = names("test", lists, true);
+        return c;
     }
 
     /** See {@link #test(List)}. */
@@ -148,16 +127,14 @@ public final class ReadImageFolder extends Step<Image> {
         if (n <= 0) {
             throw new IllegalArgumentException("numClasses must be > 0, was " + n);
         }
-        Params p = values();
-        return of(new Params(p.dir(), p.trainLists(), p.testLists(), n, p.size(), p.channels(),
-                p.trainLimit(), p.testLimit()));
+        ReadImageFolder c = copy();
+        c.numClasses = n;
+        return c;
     }
 
     /** Output height and width: the shorter side is resized to it, then the centre is cropped. */
     public ReadImageFolder size(int size) {
-        Params p = values();
-        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), size,
-                p.channels(), p.trainLimit(), p.testLimit()));
+        return withParam(SIZE, size);
     }
 
     /** 3 for RGB, 1 for luma (grey). */
@@ -165,9 +142,9 @@ public final class ReadImageFolder extends Step<Image> {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
         }
-        Params p = values();
-        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
-                channels, p.trainLimit(), p.testLimit()));
+        ReadImageFolder c = copy();
+        c.channels = channels;
+        return c;
     }
 
     /** Reads only the first {@code train} training and {@code test} test images of the merged lists (0 = all). */
@@ -175,15 +152,8 @@ public final class ReadImageFolder extends Step<Image> {
         if (train < 0 || test < 0) {
             throw new IllegalArgumentException("limits must be >= 0, were " + train + ", " + test);
         }
-        Params p = values();
-        return of(new Params(p.dir(), p.trainLists(), p.testLists(), p.numClasses(), p.size(),
-                p.channels(), train, test));
-    }
-
-    private ReadImageFolder with(List<String> train, List<String> test) {
-        Params p = values();
-        return of(new Params(p.dir(), train, test, p.numClasses(), p.size(), p.channels(),
-                p.trainLimit(), p.testLimit()));
+        ReadImageFolder r = withParam(TRAIN_LIMIT, train);
+        return r.withParam(TEST_LIMIT, test);
     }
 
     private static List<Path> paths(String... lists) {
@@ -202,13 +172,13 @@ public final class ReadImageFolder extends Step<Image> {
         for (Path p : lists) {
             out.add(p.toString());
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("trainLists", base.trainLists().toString(), "testLists", base.testLists().toString(),
-                "numClasses", Integer.toString(base.numClasses()), "channels", Integer.toString(base.channels()));
+        return Map.of("trainLists", trainLists.toString(), "testLists", testLists.toString(),
+                "numClasses", Integer.toString(numClasses), "channels", Integer.toString(channels));
     }
 
     @Override
@@ -219,21 +189,21 @@ public final class ReadImageFolder extends Step<Image> {
     /** The list files; the images themselves are not digested (see the class comment). */
     @Override
     public List<Path> externalInputs() {
-        List<Path> out = new ArrayList<>(resolve(values().trainLists()));
-        out.addAll(resolve(values().testLists()));
+        List<Path> out = new ArrayList<>(resolve(trainLists));
+        out.addAll(resolve(testLists));
         return out;
     }
 
     @Override
     public void checkExternalInputs() {
-        Path root = Path.of(values().dir());
+        Path root = Path.of(get(DIR));
         if (!Files.isDirectory(root)) {
             throw new InvalidInputException(
                     "data.dir=%s: no such directory; expected the image root that the paths in the list files"
                             + " (%s) are relative to",
                     root, String.join(", ", allLists()));
         }
-        if (values().trainLists().isEmpty()) {
+        if (trainLists.isEmpty()) {
             throw new InvalidInputException(
                     "data.dir=%s: no training list file given; expected at least one file of lines"
                             + " \"relative/path label\"", root);
@@ -253,13 +223,13 @@ public final class ReadImageFolder extends Step<Image> {
     }
 
     private List<String> allLists() {
-        List<String> all = new ArrayList<>(values().trainLists());
-        all.addAll(values().testLists());
+        List<String> all = new ArrayList<>(trainLists);
+        all.addAll(testLists);
         return all;
     }
 
     private List<Path> resolve(List<String> lists) {
-        Path root = Path.of(values().dir());
+        Path root = Path.of(get(DIR));
         List<Path> out = new ArrayList<>();
         for (String l : lists) {
             out.add(root.resolve(l));
@@ -269,11 +239,11 @@ public final class ReadImageFolder extends Step<Image> {
 
     @Override
     public PCollection<Image> expand(StepInput in) {
-        Path root = Path.of(values().dir());
+        Path root = Path.of(get(DIR));
         List<Chunk> chunks = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        addChunks(chunks, Source.TRAIN, root, resolve(values().trainLists()), values().trainLimit(), missing);
-        addChunks(chunks, Source.TEST, root, resolve(values().testLists()), values().testLimit(), missing);
+        addChunks(chunks, Source.TRAIN, root, resolve(trainLists), get(TRAIN_LIMIT), missing);
+        addChunks(chunks, Source.TEST, root, resolve(testLists), get(TEST_LIMIT), missing);
         if (!missing.isEmpty()) {
             int shown = Math.min(missing.size(), MAX_LISTED_MISSING);
             throw new InvalidInputException("data.dir=%s: %d listed image file(s) missing:%n  %s%s", root,
@@ -283,7 +253,7 @@ public final class ReadImageFolder extends Step<Image> {
         PCollectionTuple decoded = in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(SerializableCoder.of(Chunk.class)))
                 .apply("spread", Reshuffle.viaRandomKey())
-                .apply("decode", ParDo.of(new DecodeChunk(values().dir(), values().channels(), values().size()))
+                .apply("decode", ParDo.of(new DecodeChunk(get(DIR), channels, get(SIZE)))
                         .withOutputTags(IMAGES, TupleTagList.of(FAILURES)));
         decoded.get(FAILURES)
                 .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
@@ -297,7 +267,7 @@ public final class ReadImageFolder extends Step<Image> {
         if (lists.isEmpty()) {
             return;
         }
-        List<ImageList.Entry> entries = ImageList.merge(lists, values().numClasses());
+        List<ImageList.Entry> entries = ImageList.merge(lists, numClasses);
         int count = limit == 0 ? entries.size() : Math.min(limit, entries.size());
         long offset = source == Source.TEST ? ReadIdx.TEST_ID_OFFSET : 0;
         for (int from = 0; from < count; from += CHUNK) {
