@@ -8,9 +8,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -52,7 +50,7 @@ public final class CodeFingerprint {
      * @throws IllegalArgumentException if {@code root} is not a project class ({@code io.sdclr.*})
      */
     public static String of(Class<?> root) {
-        return BY_ROOT.computeIfAbsent(root, r -> hash(lines(List.of(r), loaderBytes(loader(r)))));
+        return BY_ROOT.computeIfAbsent(root, r -> hash(lines(r, loaderBytes(loader(r)))));
     }
 
     /**
@@ -61,26 +59,12 @@ public final class CodeFingerprint {
      * Not cached.
      */
     public static String of(Class<?> root, Function<String, byte[]> projectClassBytes) {
-        return hash(lines(List.of(root), projectClassBytes));
-    }
-
-    /**
-     * The fingerprint of the union of the reachable code of {@code roots}.
-     *
-     * @deprecated a step's fingerprint is {@link #of(Class)} of its class; kept until callers move.
-     */
-    @Deprecated
-    public static String of(Collection<Class<?>> roots) {
-        if (roots.isEmpty()) {
-            throw new IllegalArgumentException("no classes to fingerprint");
-        }
-        Class<?> any = roots.iterator().next();
-        return hash(lines(roots, loaderBytes(loader(any))));
+        return hash(lines(root, projectClassBytes));
     }
 
     /** For tests: the binary names (dot form) of the project classes reachable from {@code root}, sorted. */
     public static SortedSet<String> reachable(Class<?> root, Function<String, byte[]> projectClassBytes) {
-        return walk(List.of(root), projectClassBytes).keySet().stream()
+        return walk(root, projectClassBytes).keySet().stream()
                 .map(n -> n.replace('/', '.'))
                 .collect(TreeSet::new, TreeSet::add, TreeSet::addAll);
     }
@@ -102,9 +86,9 @@ public final class CodeFingerprint {
     }
 
     /** The lines that {@link #of} hashes, sorted. */
-    static SortedSet<String> lines(Collection<Class<?>> roots, Function<String, byte[]> projectClassBytes) {
-        Map<String, Reached> reached = walk(roots, projectClassBytes);
-        ClassLoader loader = loader(roots.iterator().next());
+    static SortedSet<String> lines(Class<?> root, Function<String, byte[]> projectClassBytes) {
+        Map<String, Reached> reached = walk(root, projectClassBytes);
+        ClassLoader loader = loader(root);
         SortedSet<String> lines = new TreeSet<>();
         Set<String> libraryClasses = new TreeSet<>();
         reached.forEach((name, r) -> {
@@ -124,19 +108,16 @@ public final class CodeFingerprint {
     private record Reached(String sha256, Set<String> libraryRefs) {}
 
     /** Breadth-first over project classes, internal names ({@code io/sdclr/...}), sorted by name. */
-    private static Map<String, Reached> walk(Collection<Class<?>> roots, Function<String, byte[]> bytesOf) {
+    private static Map<String, Reached> walk(Class<?> root, Function<String, byte[]> bytesOf) {
         Map<String, Reached> reached = new TreeMap<>();
         Deque<String> todo = new ArrayDeque<>();
         Set<String> seen = new TreeSet<>();
-        for (Class<?> root : roots) {
-            String name = root.getName().replace('.', '/');
-            if (!name.startsWith(PROJECT)) {
-                throw new IllegalArgumentException(root.getName() + " is not a project class (io.sdclr.*)");
-            }
-            if (seen.add(name)) {
-                todo.add(name);
-            }
+        String rootName = root.getName().replace('.', '/');
+        if (!rootName.startsWith(PROJECT)) {
+            throw new IllegalArgumentException(root.getName() + " is not a project class (io.sdclr.*)");
         }
+        seen.add(rootName);
+        todo.add(rootName);
         while (!todo.isEmpty()) {
             String name = todo.poll();
             byte[] bytes = bytesOf.apply(name.replace('/', '.'));

@@ -148,8 +148,8 @@ class CodeFingerprintTest {
 
     @Test
     void libraryJarNamesAndTheJavaVersionEnterTheHash() {
-        SortedSet<String> with = CodeFingerprint.lines(List.of(WithBeam.class), REAL);
-        SortedSet<String> without = CodeFingerprint.lines(List.of(WithoutBeam.class), REAL);
+        SortedSet<String> with = CodeFingerprint.lines(WithBeam.class, REAL);
+        SortedSet<String> without = CodeFingerprint.lines(WithoutBeam.class, REAL);
         String java = "java " + System.getProperty("java.specification.version");
         assertThat(with).contains(java);
         assertThat(without).containsExactly(java,
@@ -160,13 +160,7 @@ class CodeFingerprintTest {
     }
 
     @Test
-    void deprecatedOverloadFingerprintsTheUnion() {
-        @SuppressWarnings("deprecation")
-        String union = CodeFingerprint.of(List.of(Root.class, WithoutBeam.class));
-        @SuppressWarnings("deprecation")
-        String single = CodeFingerprint.of(List.<Class<?>>of(Root.class));
-        assertThat(single).isEqualTo(CodeFingerprint.of(Root.class));
-        assertThat(union).isNotEqualTo(single);
+    void aRootOutsideTheProjectIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> CodeFingerprint.of(String.class));
     }
 }
