@@ -154,9 +154,9 @@ public abstract class Step<O extends SpecificRecord> extends PTransform<StepInpu
     }
 
     /**
-     * Problems with this step's combination of values (warm-up longer than the run, a pruning ratio outside
-     * [0, 1)), each naming the keys and values; collected with every other definition error by
-     * {@link Workflow#validate}.
+     * Problems with this step's combination of values (warm-up longer than the run, augmentation switched on without
+     * the encoder to augment through), each naming the keys and values; collected with every other definition
+     * error by {@link Workflow#validate}. A single value's range is its {@link Param}'s check.
      */
     public List<String> problems() {
         return List.of();

@@ -1,5 +1,6 @@
 package io.sdclr.pipeline.run;
 
+import io.sdclr.dsl.StepInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -13,24 +14,35 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Reads the records of a small committed artifact directly, for a {@code DoFn}'s {@code @Setup} (an encoder, the
+ * Reads the records of a small committed artifact on the client, for {@link StepInput#records} (an encoder, the
  * split definitions). Large artifacts go through {@code AvroIO} as {@code PCollection}s instead.
  *
  * <pre>{@code
- * List<LongTailSplit> splits = ArtifactRecords.read(ctx.inputDir(subset), LongTailSplit.class);
+ * List<LongTailSplit> splits = ArtifactRecords.read(ArtifactRecords.files(dir), LongTailSplit.class);
  * }</pre>
  */
 public final class ArtifactRecords {
     private ArtifactRecords() {}
 
-    public static <T extends SpecificRecord> List<T> read(String artifactDir, Class<T> type) {
-        List<T> out = new ArrayList<>();
+    /** The Avro files of the artifact in {@code artifactDir}, sorted by name. */
+    public static List<Path> files(Path artifactDir) {
         TreeSet<Path> files = new TreeSet<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(artifactDir), "*.avro")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(artifactDir, "*.avro")) {
             ds.forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the artifact " + artifactDir, e);
         }
+        return List.copyOf(files);
+    }
+
+    /** Every record of the artifact in {@code artifactDir}. */
+    public static <T extends SpecificRecord> List<T> read(String artifactDir, Class<T> type) {
+        return read(files(Path.of(artifactDir)), type);
+    }
+
+    /** Every record of {@code files}, in file order. */
+    public static <T extends SpecificRecord> List<T> read(List<Path> files, Class<T> type) {
+        List<T> out = new ArrayList<>();
         for (Path f : files) {
             try (DataFileReader<T> r = new DataFileReader<>(f.toFile(), new SpecificDatumReader<>(type))) {
                 r.forEach(out::add);
@@ -39,15 +51,5 @@ public final class ArtifactRecords {
             }
         }
         return out;
-    }
-
-    /** The single record of an artifact that holds exactly one. */
-    public static <T extends SpecificRecord> T readOne(String artifactDir, Class<T> type) {
-        List<T> all = read(artifactDir, type);
-        if (all.size() != 1) {
-            throw new IllegalStateException("artifact " + artifactDir + " holds " + all.size() + " "
-                    + type.getSimpleName() + " records, expected exactly 1");
-        }
-        return all.get(0);
     }
 }

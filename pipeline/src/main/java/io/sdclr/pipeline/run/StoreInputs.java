@@ -5,7 +5,6 @@ import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.StepInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,20 +41,21 @@ final class StoreInputs<T extends SpecificRecord> implements StepInput.Source<T>
 
     @Override
     public List<T> records() {
+        List<Path> files = ArtifactRecords.files(dir);
         long bytes = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.avro")) {
-            for (Path f : ds) {
+        try {
+            for (Path f : files) {
                 bytes += Files.size(f);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the artifact of " + producer + " at " + dir, e);
+            throw new UncheckedIOException("cannot read the artifact of " + producer + " at " + dir, e);
         }
         if (bytes > MAX_VALUE_BYTES) {
             throw new InvalidInputException("the output of step %s is %d MiB, more than the %d MiB a step may take as"
                     + " values (StepInput.records); read it as a collection with StepInput.get", producer,
                     bytes >> 20, MAX_VALUE_BYTES >> 20);
         }
-        return ArtifactRecords.read(dir.toString(), type);
+        return ArtifactRecords.read(files, type);
     }
 
     @Override

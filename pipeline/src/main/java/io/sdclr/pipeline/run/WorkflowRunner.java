@@ -194,7 +194,7 @@ public final class WorkflowRunner {
                     // A forced step starts over: no checkpoint of an earlier run of the same key is resumed.
                     store.clearWorkDir(p.key().key());
                 }
-                Path progressFile = store.root().resolve("progress").resolve(runId).resolve(p.node().name() + ".log");
+                Path progressFile = store.progressDir(runId).resolve(p.node().name() + ".log");
                 progress.put(p.node().name(), progressFile);
                 StepContext ctx = new StepContext(p.node().name(), p.staging, store.workDir(p.key().key()),
                         progressFile, settings.device());
@@ -234,7 +234,7 @@ public final class WorkflowRunner {
             return wavePending;
         } finally {
             leases.forEach(Lease::close);
-            deleteProgress(store.root().resolve("progress").resolve(runId));
+            deleteProgress(store.progressDir(runId));
         }
     }
 

@@ -84,6 +84,11 @@ public final class ArtifactStore {
         return dir;
     }
 
+    /** Where the steps of run {@code runId} write their progress lines while a wave runs (not kept afterwards). */
+    public Path progressDir(String runId) {
+        return root.resolve("progress").resolve(runId);
+    }
+
     /** Deletes the scratch directory of a cache key (checkpoints of an earlier run). */
     public void clearWorkDir(String cacheKey) {
         try {
