@@ -66,12 +66,6 @@ record ProbeConfig(
         }
     }
 
-    /** As before {@code validateEvery} existed: validate after every epoch. */
-    public ProbeConfig(int epochs, double lr, double momentum, double weightDecay, int batch, List<Integer> decayEpochs,
-            double decayFactor, long seed) {
-        this(epochs, lr, momentum, weightDecay, batch, decayEpochs, decayFactor, seed, 1);
-    }
-
     /** Whether the validation accuracy is measured after epoch {@code epochIndex} (0-based). */
     public boolean validatesAfter(int epochIndex) {
         return (epochIndex + 1) % validateEvery == 0 || (epochs < validateEvery && epochIndex == epochs - 1);

@@ -102,8 +102,9 @@ public final class ProbeFewShot extends Step<ProbeResult> {
     /** The probe's settings: decays at milestones 40 and 60 of 100, i.e. from 0-based epoch 39 and 59. */
     ProbeConfig config() {
         int e = get(EPOCHS);
-        return new ProbeConfig(e, get(LR), 0.9, 0, get(BATCH), LinearEvaluation.decays(e * 2 / 5 - 1, e * 3 / 5 - 1),
-                0.1, get(Param.SEED), get(VALIDATE_EVERY));
+        return ProbeConfig.fewShot(get(Param.SEED)).withEpochs(e).withLr(get(LR)).withBatch(get(BATCH))
+                .withDecayEpochs(LinearEvaluation.decays(e * 2 / 5 - 1, e * 3 / 5 - 1))
+                .withValidateEvery(get(VALIDATE_EVERY));
     }
 
     @Override

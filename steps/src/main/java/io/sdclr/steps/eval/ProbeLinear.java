@@ -107,8 +107,9 @@ public final class ProbeLinear extends Step<ProbeResult> {
      */
     ProbeConfig config() {
         int e = get(EPOCHS);
-        return new ProbeConfig(e, get(LR), 0.9, 0, get(BATCH), LinearEvaluation.decays(e / 3 - 1, 2 * e / 3 - 1),
-                0.1, get(Param.SEED), get(VALIDATE_EVERY));
+        return ProbeConfig.linear(get(Param.SEED)).withEpochs(e).withLr(get(LR)).withBatch(get(BATCH))
+                .withDecayEpochs(LinearEvaluation.decays(e / 3 - 1, 2 * e / 3 - 1))
+                .withValidateEvery(get(VALIDATE_EVERY));
     }
 
     @Override
