@@ -88,6 +88,15 @@ public final class StepInput implements PInput {
         return context;
     }
 
+    /**
+     * Applies {@code step} to these inputs under {@code name}, as the runtime does: its output gets the Avro coder
+     * of the step's record type. Tests use it with {@link #forTest}: {@code in.apply("knn", ClassifyKnn.on(f)...)}.
+     */
+    public <O extends SpecificRecord> PCollection<O> apply(String name, Step<O> step) {
+        PCollection<O> out = Pipeline.applyTransform(name, this, step);
+        return out.setCoder(AvroCoder.specific(step.outputType()));
+    }
+
     @SuppressWarnings("unchecked")
     private <T extends SpecificRecord> Source<T> source(Artifact<T> artifact) {
         Source<?> s = sources.get(artifact.producer());

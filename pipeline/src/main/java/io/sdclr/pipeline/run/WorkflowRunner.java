@@ -198,8 +198,7 @@ public final class WorkflowRunner {
                 progress.put(p.node().name(), progressFile);
                 StepContext ctx = new StepContext(p.node().name(), p.staging, store.workDir(p.key().key()),
                         progressFile, settings.device());
-                applyAndWrite(pipeline, p.node().name(), p.node().step(), new StepInput(pipeline, ctx, inputs),
-                        p.staging);
+                applyAndWrite(p.node().name(), p.node().step(), new StepInput(pipeline, ctx, inputs), p.staging);
             }
             long t0 = System.nanoTime();
             try (ProgressFollower follower = new ProgressFollower(progress, console)) {
@@ -256,10 +255,9 @@ public final class WorkflowRunner {
         return new StoreInputs<>(producer, type, dir);
     }
 
-    private static <O extends SpecificRecord> void applyAndWrite(Pipeline pipeline, String name, Step<O> step,
-            StepInput input, Path staging) {
-        PCollection<O> out = Pipeline.applyTransform(name, input, step);
-        out.setCoder(AvroCoder.specific(step.outputType()));
+    private static <O extends SpecificRecord> void applyAndWrite(String name, Step<O> step, StepInput input,
+            Path staging) {
+        PCollection<O> out = input.apply(name, step);
         out.apply("write " + name, AvroIO.write(step.outputType())
                 .to(staging.resolve("data").toString())
                 .withSuffix(".avro")

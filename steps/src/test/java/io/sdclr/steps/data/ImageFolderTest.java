@@ -1,5 +1,6 @@
 package io.sdclr.steps.data;
 
+import io.sdclr.steps.Causes;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -125,7 +126,7 @@ class ImageFolderTest {
         Pipeline p = Pipeline.create();
         StepPipelines.apply(p, step(testList), root);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
+        InvalidInputException bad = Causes.causeOf(e, InvalidInputException.class);
         assertThat(bad).isNotNull();
         // All three, in id order whatever the parallelism.
         assertThat(bad).hasMessageThat().isEqualTo(String.join(System.lineSeparator(),
@@ -151,7 +152,7 @@ class ImageFolderTest {
         Pipeline p = Pipeline.create();
         StepPipelines.apply(p, ReadImageFolder.from(root).train("bad.txt").size(8), root);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
+        InvalidInputException bad = Causes.causeOf(e, InvalidInputException.class);
         assertThat(bad).hasMessageThat().startsWith("25 image(s) could not be read:");
         assertThat(bad).hasMessageThat().contains(root.resolve("bad.txt") + ":20: " + root.resolve("bad/19.png"));
         assertThat(bad).hasMessageThat().doesNotContain(root.resolve("bad/20.png").toString());

@@ -1,5 +1,6 @@
 package io.sdclr.steps.data;
 
+import io.sdclr.steps.Causes;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -133,7 +134,7 @@ class ReadCifarTest {
         Pipeline p = Pipeline.create();
         StepPipelines.apply(p, ReadCifar.cifar10(dir.toString()), dir);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        InvalidInputException bad = StepPipelines.causeOf(e, InvalidInputException.class);
+        InvalidInputException bad = Causes.causeOf(e, InvalidInputException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat()
                 .startsWith(dir.resolve("data_batch_4.bin") + ": record 0 has label 200, expected 0..9");

@@ -1,5 +1,6 @@
 package io.sdclr.steps.eval;
 
+import io.sdclr.steps.Causes;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -54,7 +55,7 @@ class ProbeFewShotPipelineTest {
         mixed.set(0, TestFeatures.of(Method.SDCLR, 0).get(0));
         TestFeatures.apply(p, tmp, probe(), features, mixed, subset);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        IllegalStateException bad = TestFeatures.causeOf(e, IllegalStateException.class);
+        IllegalStateException bad = Causes.causeOf(e, IllegalStateException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat().startsWith("features of two encoders were mixed: ");
     }

@@ -1,5 +1,6 @@
 package io.sdclr.steps.eval;
 
+import io.sdclr.steps.Causes;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -69,7 +70,7 @@ class ProbeLinearPipelineTest {
         mixed.set(7, TestFeatures.of(Method.SIMCLR, 1).get(7));
         TestFeatures.apply(p, tmp, probe(), features, mixed, subset);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        IllegalStateException bad = TestFeatures.causeOf(e, IllegalStateException.class);
+        IllegalStateException bad = Causes.causeOf(e, IllegalStateException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat().startsWith("features of two encoders were mixed: ");
         assertThat(bad).hasMessageThat().contains("SIMCLR");
@@ -83,7 +84,7 @@ class ProbeLinearPipelineTest {
         mixed.remove(0);
         TestFeatures.apply(p, tmp, probe(), features, mixed, subset);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        IllegalStateException bad = TestFeatures.causeOf(e, IllegalStateException.class);
+        IllegalStateException bad = Causes.causeOf(e, IllegalStateException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat().startsWith("features of two encoders were mixed: ");
     }
@@ -92,7 +93,7 @@ class ProbeLinearPipelineTest {
     void featuresOfASplitTheSubsetDoesNotHaveAreRefused() {
         TestFeatures.apply(p, tmp, probe(), features, TestFeatures.of(Method.SDCLR, 4), subset);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        IllegalStateException bad = TestFeatures.causeOf(e, IllegalStateException.class);
+        IllegalStateException bad = Causes.causeOf(e, IllegalStateException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat().isEqualTo("the subset artifact has no split 4 (it has 2)");
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -79,18 +78,7 @@ final class TestFeatures {
             List<Feature> featureRecords, Artifact<LongTailSplit> subset) {
         StepInput in = StepInput.forTest(p, StepContext.in("probe", dir)).with(features, featureRecords)
                 .with(subset, splits()).build();
-        PCollection<ProbeResult> out = Pipeline.applyTransform("probe", in, step);
-        out.setCoder(AvroCoder.specific(ProbeResult.class));
-        return out;
+        return in.apply("probe", step);
     }
 
-    /** The first {@code T} in the cause chain of {@code e}, or null. */
-    static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
 }

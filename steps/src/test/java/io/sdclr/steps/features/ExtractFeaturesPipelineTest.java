@@ -1,5 +1,6 @@
 package io.sdclr.steps.features;
 
+import static io.sdclr.steps.Causes.causeOf;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,8 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollection;
@@ -97,10 +96,7 @@ class ExtractFeaturesPipelineTest {
                 .with(encoder, List.of(record), encoderDir)
                 .with(images, imageRecords)
                 .build();
-        PCollection<Feature> out = Pipeline.applyTransform("features", in, ExtractFeatures.with(encoder).of(images)
-                .batch(BATCH));
-        out.setCoder(AvroCoder.specific(Feature.class));
-        return out;
+        return in.apply("features", ExtractFeatures.with(encoder).of(images).batch(BATCH));
     }
 
     @Test
@@ -135,9 +131,7 @@ class ExtractFeaturesPipelineTest {
                 .with(encoder, List.of(encoderRecord), encoderDir)
                 .with(images, TestImages.shuffled(records, 4))
                 .build();
-        PCollection<Feature> out = Pipeline.applyTransform("features", in,
-                ExtractFeatures.with(encoder).of(images).batch(BATCH));
-        out.setCoder(AvroCoder.specific(Feature.class));
+        PCollection<Feature> out = in.apply("features", ExtractFeatures.with(encoder).of(images).batch(BATCH));
         PAssert.that(out).containsInAnyOrder(expected);
         q.run().waitUntilFinish();
     }
@@ -164,13 +158,4 @@ class ExtractFeaturesPipelineTest {
                 .isEqualTo("image 3 is 1x10x10 but the encoder expects 1x8x8 (channels x height x width)");
     }
 
-    /** The first {@code T} in the cause chain of {@code e}, or null. */
-    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
 }

@@ -22,8 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollection;
@@ -59,9 +57,7 @@ class WriteReportPipelineTest {
                 .with(sdclr, sdclrResults).build();
         WriteReport step = WriteReport.of(List.of(simclr, sdclr))
                 .describing("toy-lt", "toy", Map.of("pretrain.epochs", 1, "probe.augment", false));
-        PCollection<OutputFile> out = Pipeline.applyTransform("report", in, step);
-        out.setCoder(AvroCoder.specific(OutputFile.class));
-        return out;
+        return in.apply("report", step);
     }
 
     private static String text(OutputFile f) {

@@ -1,5 +1,6 @@
 package io.sdclr.steps.subset;
 
+import static io.sdclr.steps.Causes.causeOf;
 import io.sdclr.steps.internal.subset.SplitRecords;
 import io.sdclr.steps.internal.subset.SplitPlan;
 import static com.google.common.truth.Truth.assertThat;
@@ -17,8 +18,6 @@ import io.sdclr.steps.data.TestImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollection;
@@ -47,9 +46,7 @@ class BuildLongTailPipelineTest {
 
     private PCollection<LongTailSplit> apply(BuildLongTail step, List<Image> records) {
         StepInput in = StepInput.forTest(p, StepContext.in("subset", tmp)).with(images, records).build();
-        PCollection<LongTailSplit> out = Pipeline.applyTransform("subset", in, step);
-        out.setCoder(AvroCoder.specific(LongTailSplit.class));
-        return out;
+        return in.apply("subset", step);
     }
 
     /** What the planner draws from the training images alone. */
@@ -95,15 +92,6 @@ class BuildLongTailPipelineTest {
                 + " for validation), fewer than nMax 10");
     }
 
-    /** The first {@code T} in the cause chain of {@code e}, or null. */
-    static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
 
     @Test
     void aTailClassWithoutImagesIsADefinitionErrorNamingTheKeys() {

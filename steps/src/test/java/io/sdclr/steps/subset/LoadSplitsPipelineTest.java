@@ -1,5 +1,7 @@
 package io.sdclr.steps.subset;
 
+import io.sdclr.steps.Causes;
+
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -15,8 +17,6 @@ import io.sdclr.steps.data.TestImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollection;
@@ -37,10 +37,7 @@ class LoadSplitsPipelineTest {
     private PCollection<LongTailSplit> apply(SplitFiles files, List<Image> records) {
         StepInput in = StepInput.forTest(p, StepContext.in("subset", tmp.resolve("step"))).with(images, records)
                 .build();
-        PCollection<LongTailSplit> out =
-                Pipeline.applyTransform("subset", in, LoadSplits.from(images, files).dataset("toy", LoadSplitsTest.C));
-        out.setCoder(AvroCoder.specific(LongTailSplit.class));
-        return out;
+        return in.apply("subset", LoadSplits.from(images, files).dataset("toy", LoadSplitsTest.C));
     }
 
     @Test
@@ -58,7 +55,7 @@ class LoadSplitsPipelineTest {
         List<Image> records = new ArrayList<>(LoadSplitsTest.images(20));
         apply(LoadSplitsTest.npyFiles(tmp), records);
         RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
-        InvalidInputException bad = BuildLongTailPipelineTest.causeOf(e, InvalidInputException.class);
+        InvalidInputException bad = Causes.causeOf(e, InvalidInputException.class);
         assertThat(bad).isNotNull();
         assertThat(bad).hasMessageThat().startsWith(tmp.resolve("s1_D_i.npy") + ": element 0: index 21 is not a"
                 + " training image of the data step, which has 20 training images (ids 0..19)");

@@ -1,5 +1,6 @@
 package io.sdclr.steps.train;
 
+import static io.sdclr.steps.Causes.causeOf;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.steps.internal.train.PretrainConfig;
 import static com.google.common.truth.Truth.assertThat;
@@ -22,8 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollection;
@@ -65,9 +64,7 @@ class PretrainPipelineTest {
 
     private PCollection<Encoder> apply(Pretrain step, StepContext ctx, List<Image> records) {
         StepInput in = StepInput.forTest(p, ctx).with(images, records).with(subset, splits()).build();
-        PCollection<Encoder> out = Pipeline.applyTransform("pretrain", in, step);
-        out.setCoder(AvroCoder.specific(Encoder.class));
-        return out;
+        return in.apply("pretrain", step);
     }
 
     /** Checks the single encoder; {@code paramsFile} is where the context put the parameters. */
@@ -150,15 +147,6 @@ class PretrainPipelineTest {
         assertThrows(IllegalArgumentException.class, () -> Pretrain.sdclr().on(images, subset, -1));
     }
 
-    /** The first {@code T} in the cause chain of {@code e}, or null. */
-    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
 
     @Test
     void pretrainAcceptsResnet50AndRejectsOtherArchs() {
