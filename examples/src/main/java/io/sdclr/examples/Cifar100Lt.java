@@ -7,8 +7,7 @@ import java.util.List;
 /** SimCLR vs SDCLR on CIFAR-100-LT with the paper's settings (n_max 450, r 100 → 9,754 images; 5 splits). */
 public final class Cifar100Lt extends CifarLt {
     public Cifar100Lt() {
-        super(paper("cifar100", 100, "data/cifar-100-binary", List.of(0.5071, 0.4865, 0.4409),
-                        List.of(0.2673, 0.2564, 0.2762), 450, 50),
+        super(paper("cifar100", 100, "data/cifar-100-binary", 450, 50),
                 "cifar100-lt",
                 "SimCLR vs SDCLR on CIFAR-100-LT, the paper's settings (ResNet-18, 2000 epochs, 5 splits; needs a GPU)",
                 ReadCifar::cifar100, SplitFiles::officialCifar100);

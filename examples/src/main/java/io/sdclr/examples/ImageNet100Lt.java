@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SimCLR vs SDCLR on ImageNet-100-LT with the paper's settings (ResNet-50, 500 epochs, batch 256, τ 0.2, pruning
- * 0.3, probes with batch 512), on the official SDCLR list files: D_i {@code imageNet_100_LT_train.txt}, D_b
+ * SimCLR vs SDCLR on ImageNet-100-LT with the paper's settings (ResNet-50, 500 epochs, batch 256, lr 0.5, τ 0.2 for
+ * SimCLR and 0.3 for SDCLR, pruning 0.3, probes with batch 512 trained on augmented images), on the official SDCLR list files: D_i {@code imageNet_100_LT_train.txt}, D_b
  * {@code imageNet_100_BL_train.txt}, S_b {@code imageNet_100_sub_balance_train_0.01.txt}, validation
  * {@code ImageNet_100_val.txt}, test {@code ImageNet_100_test.txt}. One split, as in the paper. Groups by D_i
  * count: Many > 100, Few < 20.
@@ -30,7 +30,7 @@ public final class ImageNet100Lt extends LongTailExperiment {
     public ImageNet100Lt() {
         super(new Defaults("imagenet-100", 100, "data/imagenet", 3, 224, List.of(0.485, 0.456, 0.406),
                 List.of(0.229, 0.224, 0.225), 0, 0, 1, 1, 1, 1, 0.01, "resnet50", 1.0, 500, 256, 10, 0.3, 512, 2, 10,
-                List.of(200, 20)));
+                List.of(200, 20), 0.5, 0.2, 0.3, true));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sdclr.examples;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.Workflow;
@@ -37,7 +38,14 @@ import java.util.TreeMap;
  */
 abstract class LongTailExperiment implements WorkflowDefinition {
 
-    /** Dataset facts and the defaults of one named variant. */
+    /**
+     * Dataset facts and the defaults of one named variant.
+     *
+     * @param lr pretraining learning rate (the value used, at any batch size)
+     * @param temperature NT-Xent temperature of SimCLR
+     * @param sdclrTemperature NT-Xent temperature of SDCLR (0.3 on ImageNet-100-LT in the official runs)
+     * @param probeAugment whether the linear and few-shot probes train on augmented images (the official way)
+     */
     record Defaults(
             String dataset,
             int numClasses,
@@ -62,36 +70,54 @@ abstract class LongTailExperiment implements WorkflowDefinition {
             int probeBatch,
             int probeValidateEvery,
             int fewshotValidateEvery,
-            List<Integer> knnK) {
+            List<Integer> knnK,
+            double lr,
+            double temperature,
+            double sdclrTemperature,
+            boolean probeAugment) {
 
-        /** Fashion-MNIST from Debian's package: 1×28×28, its own mean and std. */
+        /**
+         * Fashion-MNIST from Debian's package: 1×28×28, its own mean and std; lr 0.25 at batch 256 (the effective
+         * value the CPU demo was tuned with), probes on cached features (augmented probes are ~100× slower).
+         */
         static Defaults fashionMnist() {
             return new Defaults("fashion-mnist", 10, FASHION_MNIST, 1, 28, List.of(0.2860), List.of(0.3530), 0, 0, 3,
-                    4500, 100, 500, 0.01, "resnet18", 0.25, 5, 256, 1, 0.9, 128, 1, 5, List.of(200, 20));
+                    4500, 100, 500, 0.01, "resnet18", 0.25, 5, 256, 1, 0.9, 128, 1, 5, List.of(200, 20), 0.25, 0.2,
+                    0.2, false);
         }
 
         Defaults limits(int train, int test) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, train, test, splits,
                     nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs, prune,
-                    probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
+                    probeBatch, probeValidateEvery, fewshotValidateEvery, knnK, lr, temperature, sdclrTemperature,
+                    probeAugment);
         }
 
         Defaults subset(int splits, int nMax, double imbalance, int valPerClass, double fewShotFraction) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK, lr, temperature,
+                    sdclrTemperature, probeAugment);
         }
 
-        Defaults pretrain(String arch, double width, int epochs, int batch, int warmupEpochs, double prune) {
+        Defaults pretrain(String arch, double width, int epochs, int batch, int warmupEpochs, double prune,
+                double lr) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK, lr, temperature,
+                    sdclrTemperature, probeAugment);
         }
 
         Defaults evaluation(int probeBatch, int probeValidateEvery, int fewshotValidateEvery, List<Integer> knnK) {
             return new Defaults(dataset, numClasses, dataDir, channels, imageSize, mean, std, trainLimit, testLimit,
                     splits, nMax, imbalance, valPerClass, fewShotFraction, arch, width, epochs, batch, warmupEpochs,
-                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK);
+                    prune, probeBatch, probeValidateEvery, fewshotValidateEvery, knnK, lr, temperature,
+                    sdclrTemperature, probeAugment);
+        }
+
+        /** The temperature of {@code m}'s pretraining. */
+        double temperatureOf(Method m) {
+            return m == Method.SDCLR ? sdclrTemperature : temperature;
         }
     }
 
@@ -134,6 +160,11 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         return Grouping.thirds();
     }
 
+    /** Read while the workflow is built: whether it adds the balanced control's pretrainings. */
+    static final Param<Boolean> BALANCED_CONTROL = Param.bool("control.balanced", true,
+            "also pretrain SimCLR on D_b of every split (balanced, as large as D_i) and report it as the balanced "
+                    + "control");
+
     @Override
     public Workflow build(Params p) {
         Workflow wf = Workflow.named(name(), p);
@@ -141,29 +172,43 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         Artifact<Image> data = readData(wf, p);
         Step<LongTailSplit> subsetStep = wf.configure(subsetStep(data, p));
         Artifact<LongTailSplit> subset = wf.step("subset", subsetStep);
+        boolean control = p.get(BALANCED_CONTROL);
         for (int k = 0; k < splitCount(subsetStep); k++) {
             for (Method m : Method.values()) {
-                String id = m.name().toLowerCase(Locale.ROOT) + "-s" + k;
-                Artifact<Encoder> encoder = wf.step("pretrain-" + id, Pretrain.method(m).on(data, subset, k)
-                        .arch(d.arch())
-                        .width(d.width())
-                        .normalization(d.mean(), d.std())
-                        .epochs(d.epochs())
-                        .batch(d.batch())
-                        .warmupEpochs(d.warmupEpochs())
-                        .prune(d.prune()));
-                Artifact<Feature> features = wf.step("features-" + id, ExtractFeatures.with(encoder).of(data));
-                wf.step("probe-" + id, ProbeLinear.on(features).groupedBy(subset)
-                        .batch(d.probeBatch()).validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data));
-                wf.step("fewshot-" + id, ProbeFewShot.on(features).shots(subset)
-                        .batch(d.probeBatch()).validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data));
-                wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
+                evaluate(wf, m.name().toLowerCase(Locale.ROOT) + "-s" + k, Pretrain.method(m).on(data, subset, k),
+                        m, data, subset);
+            }
+            if (control) {
+                evaluate(wf, "simclr-balanced-s" + k, Pretrain.simclr().onBalanced(data, subset, k), Method.SIMCLR,
+                        data, subset);
             }
         }
         wf.publish(wf.step("report", WriteReport.of(wf.outputsOf(ProbeResult.class))
                 .describing(name(), d.dataset(), reportParams(wf))
                 .groupedBy(grouping())));
         return wf;
+    }
+
+    /** Pretrains one encoder ({@code pretrain-ID}) and adds its features, probes and kNN evaluation. */
+    private void evaluate(Workflow wf, String id, Pretrain pretrain, Method m, Artifact<Image> data,
+            Artifact<LongTailSplit> subset) {
+        Defaults d = defaults;
+        Artifact<Encoder> encoder = wf.step("pretrain-" + id, pretrain
+                .arch(d.arch())
+                .width(d.width())
+                .normalization(d.mean(), d.std())
+                .epochs(d.epochs())
+                .batch(d.batch())
+                .lr(d.lr())
+                .temperature(d.temperatureOf(m))
+                .warmupEpochs(d.warmupEpochs())
+                .prune(d.prune()));
+        Artifact<Feature> features = wf.step("features-" + id, ExtractFeatures.with(encoder).of(data));
+        wf.step("probe-" + id, ProbeLinear.on(features).groupedBy(subset).batch(d.probeBatch())
+                .validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment()));
+        wf.step("fewshot-" + id, ProbeFewShot.on(features).shots(subset).batch(d.probeBatch())
+                .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment()));
+        wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
     }
 
     /** Parameters shown in the report: every one that can change a result (not execution-only ones). */

@@ -9,7 +9,7 @@ import java.util.List;
 public final class Smoke extends LongTailExperiment {
     public Smoke() {
         super(Defaults.fashionMnist().limits(3000, 1000).subset(1, 200, 10, 50, 0.01)
-                .pretrain("resnet18", 0.25, 1, 128, 0, 0.9).evaluation(128, 1, 5, List.of(20, 10)));
+                .pretrain("resnet18", 0.25, 1, 128, 0, 0.9, 0.125).evaluation(128, 1, 5, List.of(20, 10)));
     }
 
     @Override

@@ -99,10 +99,10 @@ final class EvaluateAugmented {
             List<Feature> features = new ArrayList<>();
             all.getValue().getAll(FEATURES).forEach(features::add);
             EvaluateFeatures.Identity id = EvaluateFeatures.Identity.of(features);
-            if (id.method() != encoder.getMethod() || id.split() != encoder.getSplit()) {
-                throw new IllegalStateException(String.format("the features are %s's of split %d but the probe's"
-                        + " encoder is %s's of split %d: augment with the encoder the features came from",
-                        id.method(), id.split(), encoder.getMethod(), encoder.getSplit()));
+            if (!id.equals(EvaluateFeatures.Identity.of(encoder))) {
+                throw new IllegalStateException(String.format("the features are those of %s but the probe's"
+                        + " encoder is %s: augment with the encoder the features came from", id,
+                        EvaluateFeatures.Identity.of(encoder)));
             }
             FeatureSets sets = FeatureSets.of(features, split);
             LabeledFeatures cached = probe.trainingSet().of(sets);
@@ -137,7 +137,7 @@ final class EvaluateAugmented {
             details.put("trainImages", Integer.toString(images.count()));
             details.put("augmentation", "RandomCrop(" + spec.imageSize() + ", padding=" + PadCropFlip.PADDING
                     + ") + RandomHorizontalFlip");
-            out.output(EvaluateFeatures.result(probe.evaluation(), id.method(), split,
+            out.output(EvaluateFeatures.result(probe.evaluation(), id, split,
                     new EvaluateFeatures.Outcome(o.perClassTestAccuracy(), o.selectedEpoch(),
                             o.validationAccuracy(), details)));
         }

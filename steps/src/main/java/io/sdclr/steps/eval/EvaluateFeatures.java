@@ -3,7 +3,9 @@ package io.sdclr.steps.eval;
 import io.sdclr.dsl.Gather;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.avro.TrainSet;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.internal.subset.SplitRecords;
 import java.util.ArrayList;
@@ -68,17 +70,22 @@ final class EvaluateFeatures extends PTransform<PCollection<Feature>, PCollectio
             LongTailSplit s = SplitRecords.find(splits, id.split());
             FeatureSets sets = FeatureSets.of(all, s);
             for (Map.Entry<String, Outcome> e : new TreeMap<>(evaluation.apply(sets)).entrySet()) {
-                out.output(result(e.getKey(), id.method(), s, e.getValue()));
+                out.output(result(e.getKey(), id, s, e.getValue()));
             }
         }
     }
 
-    /** Whose features these are: one method and one split, which every feature must agree on. */
-    record Identity(Method method, int split) {
+    /** Whose features these are: one method, split and training set, which every feature must agree on. */
+    record Identity(Method method, int split, TrainSet trainSet) {
+        /** The identity of the encoder that {@code e} describes. */
+        static Identity of(Encoder e) {
+            return new Identity(e.getMethod(), e.getSplit(), e.getTrainSet());
+        }
+
         static Identity of(Iterable<Feature> all) {
             Identity id = null;
             for (Feature f : all) {
-                Identity x = new Identity(f.getMethod(), f.getSplit());
+                Identity x = new Identity(f.getMethod(), f.getSplit(), f.getTrainSet());
                 if (id == null) {
                     id = x;
                 } else if (!id.equals(x)) {
@@ -92,14 +99,15 @@ final class EvaluateFeatures extends PTransform<PCollection<Feature>, PCollectio
         }
     }
 
-    /** The output record of an evaluation of {@code method}'s features on split {@code s}. */
-    static ProbeResult result(String evaluation, Method method, LongTailSplit s, Outcome o) {
+    /** The output record of an evaluation of the features of encoder {@code id} on split {@code s}. */
+    static ProbeResult result(String evaluation, Identity id, LongTailSplit s, Outcome o) {
         List<Double> acc = new ArrayList<>();
         for (double a : o.perClassAccuracy()) {
             acc.add(a);
         }
         return ProbeResult.newBuilder()
-                .setMethod(method)
+                .setMethod(id.method())
+                .setTrainSet(id.trainSet())
                 .setEvaluation(evaluation)
                 .setSplit(s.getSplit())
                 .setPerClassAccuracy(acc)

@@ -128,7 +128,8 @@ public final class ExtractFeatures extends Step<Feature> {
                 out.output(Feature.newBuilder().setId(batch.ids()[i])
                         .setSource(batch.sources()[i])
                         .setLabel(batch.labels()[i]).setValues(values)
-                        .setMethod(encoder.getMethod()).setSplit(encoder.getSplit()).build());
+                        .setMethod(encoder.getMethod()).setSplit(encoder.getSplit())
+                        .setTrainSet(encoder.getTrainSet()).build());
             }
         }
 

@@ -86,6 +86,7 @@ final class Format {
         return switch (method) {
             case "simclr" -> "SimCLR";
             case "sdclr" -> "SDCLR";
+            case "simclr-balanced" -> "SimCLR on D_b (balanced control)";
             default -> method;
         };
     }

@@ -18,7 +18,7 @@ final class ReportModel {
     /** One method under one evaluation: its per-split results (by split) and their summary. */
     record Cell(List<EvaluationResult> perSplit, List<GroupScores> scores, GroupSummary summary) {}
 
-    private static final List<String> METHOD_ORDER = List.of("simclr", "sdclr");
+    private static final List<String> METHOD_ORDER = List.of("simclr", "sdclr", "simclr-balanced");
     private static final List<String> EVALUATION_ORDER = List.of("linear", "fewshot", "knn", "knn20");
 
     final ReportInput input;

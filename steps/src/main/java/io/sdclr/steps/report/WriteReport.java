@@ -6,7 +6,9 @@ import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Gather;
 import io.sdclr.steps.report.Grouping;
+import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.ProbeResult;
+import io.sdclr.steps.avro.TrainSet;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,6 +86,15 @@ public final class WriteReport extends Step<OutputFile> {
                 .apply("render", ParDo.of(new Render(params)));
     }
 
+    /**
+     * The report's name of an encoder's method: {@code simclr}, {@code sdclr}, or with {@code -balanced} appended
+     * for the balanced control (pretrained on D_b).
+     */
+    static String methodKey(Method method, TrainSet trainSet) {
+        String m = method.name().toLowerCase(Locale.ROOT);
+        return trainSet == TrainSet.BALANCED ? m + "-balanced" : m;
+    }
+
     /** Renders all results at once. */
     static final class Render extends DoFn<Iterable<ProbeResult>, OutputFile> {
         private static final long serialVersionUID = 1L;
@@ -97,7 +108,7 @@ public final class WriteReport extends Step<OutputFile> {
         public void process(@Element Iterable<ProbeResult> all, OutputReceiver<OutputFile> out) {
             List<ProbeResult> sorted = new ArrayList<>();
             all.forEach(sorted::add);
-            sorted.sort(Comparator.comparing((ProbeResult r) -> r.getMethod().name())
+            sorted.sort(Comparator.comparing((ProbeResult r) -> methodKey(r.getMethod(), r.getTrainSet()))
                     .thenComparing(ProbeResult::getEvaluation).thenComparingInt(ProbeResult::getSplit));
             Map<Integer, SplitCounts> splits = new TreeMap<>();
             List<EvaluationResult> results = new ArrayList<>();
@@ -119,7 +130,7 @@ public final class WriteReport extends Step<OutputFile> {
                     throw new IllegalStateException("results of split " + r.getSplit()
                             + " disagree on its class counts");
                 }
-                results.add(new EvaluationResult(r.getMethod().name().toLowerCase(Locale.ROOT), r.getEvaluation(),
+                results.add(new EvaluationResult(methodKey(r.getMethod(), r.getTrainSet()), r.getEvaluation(),
                         r.getSplit(),
                         r.getPerClassAccuracy().stream().mapToDouble(Double::doubleValue).toArray()));
             }

@@ -14,6 +14,8 @@ import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
 import io.sdclr.steps.avro.Source;
+import io.sdclr.steps.avro.TrainSet;
+import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.Devices;
 import io.sdclr.steps.internal.model.EncoderSpec;
@@ -32,7 +34,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Pretrains a SimCLR or SDCLR encoder on D_i of one long-tailed split: one training loop in one {@code DoFn} on
+ * Pretrains a SimCLR or SDCLR encoder on D_i of one long-tailed split (or, for the balanced control, on D_b): one training loop in one {@code DoFn} on
  * one device. The parameters are a side file of the {@link Encoder} artifact, covered by its digest; the encoder
  * record carries its method and split, so everything computed from it knows whose it is.
  *
@@ -59,7 +61,8 @@ public final class Pretrain extends Step<Encoder> {
     public static final Param<Integer> BATCH = Param.integer("pretrain.batch", 256, "pretraining batch size")
             .atLeast(2);
     public static final Param<Double> LR = Param.decimal("pretrain.lr", 0.5,
-            "pretraining lr at batch 512 (scaled by batch/512)").requiring(v -> v > 0, "be > 0");
+            "pretraining learning rate after warm-up, at any batch size (official: 0.5)")
+            .requiring(v -> v > 0, "be > 0");
     public static final Param<Double> TEMPERATURE = Param.decimal("pretrain.temperature", 0.2,
             "NT-Xent temperature").requiring(v -> v > 0, "be > 0");
     public static final Param<Double> PRUNE = Param.decimal("pretrain.prune", 0.9,
@@ -77,14 +80,17 @@ public final class Pretrain extends Step<Encoder> {
             "checkpoint every N epochs (0 = never); not part of the cache key").atLeast(0).executionOnly();
 
     private final Method method;
+    private final TrainSet trainSet;
     private final Artifact<Image> images;
     private final Artifact<LongTailSplit> subset;
     private final int split;
 
-    private Pretrain(Method method, Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
+    private Pretrain(Method method, TrainSet trainSet, Artifact<Image> images, Artifact<LongTailSplit> subset,
+            int split) {
         super(Encoder.class, ARCH, WIDTH, EPOCHS, BATCH, LR, TEMPERATURE, PRUNE, WARMUP_EPOCHS, WEIGHT_DECAY, MEAN,
                 STD, Param.SEED, CHECKPOINT_EVERY);
         this.method = method;
+        this.trainSet = trainSet;
         this.images = images;
         this.subset = subset;
         this.split = split;
@@ -114,10 +120,22 @@ public final class Pretrain extends Step<Encoder> {
 
         /** Trains on D_i of split {@code split} of {@code subset}, taking pixels from {@code images}. */
         public Pretrain on(Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
+            return of(TrainSet.LONG_TAIL, images, subset, split);
+        }
+
+        /**
+         * Trains on D_b of split {@code split}: the balanced subset of the same size as D_i, the control that shows
+         * what the long tail costs (the encoder, its features and results say {@code BALANCED}).
+         */
+        public Pretrain onBalanced(Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
+            return of(TrainSet.BALANCED, images, subset, split);
+        }
+
+        private Pretrain of(TrainSet set, Artifact<Image> images, Artifact<LongTailSplit> subset, int split) {
             if (split < 0) {
                 throw new IllegalArgumentException("split must be >= 0, was " + split);
             }
-            return new Pretrain(method, images, subset, split);
+            return new Pretrain(method, set, images, subset, split);
         }
     }
 
@@ -175,7 +193,8 @@ public final class Pretrain extends Step<Encoder> {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("method", EncoderSpec.methodName(method), "split", Integer.toString(split));
+        return Map.of("method", EncoderSpec.methodName(method), "split", Integer.toString(split), "trainSet",
+                trainSet.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override
@@ -205,19 +224,29 @@ public final class Pretrain extends Step<Encoder> {
 
     @Override
     public PCollection<Encoder> expand(StepInput in) {
-        Set<Long> longTail = new HashSet<>(SplitRecords.find(in.records(subset), split).getLongTailIds());
-        Config cfg = new Config(method, split, get(ARCH), get(WIDTH), get(MEAN), get(STD), get(EPOCHS), get(BATCH),
+        LongTailSplit s = SplitRecords.find(in.records(subset), split);
+        Set<Long> trainIds = new HashSet<>(trainSet == TrainSet.BALANCED ? s.getBalancedIds() : s.getLongTailIds());
+        if (trainIds.isEmpty()) {
+            throw new InvalidInputException("split %d has no %s to pretrain on%s", split, subsetName(trainSet),
+                    trainSet == TrainSet.BALANCED ? " (the balanced control needs D_b: switch it off with --set "
+                            + "control.balanced=false)" : "");
+        }
+        Config cfg = new Config(method, trainSet, split, get(ARCH), get(WIDTH), get(MEAN), get(STD), get(EPOCHS), get(BATCH),
                 get(LR), get(TEMPERATURE), get(PRUNE), get(WARMUP_EPOCHS), get(WEIGHT_DECAY),
                 get(Param.SEED) + split, get(CHECKPOINT_EVERY));
         return in.get(images)
                 .apply("train images", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
-                .apply("D_i", Filter.by((Image im) -> longTail.contains(im.getId())))
+                .apply(subsetName(trainSet), Filter.by((Image im) -> trainIds.contains(im.getId())))
                 .apply("gather", Gather.all())
-                .apply("train", ParDo.of(new Train(cfg, longTail.size(), in.context())));
+                .apply("train", ParDo.of(new Train(cfg, trainIds.size(), in.context())));
+    }
+
+    private static String subsetName(TrainSet set) {
+        return set == TrainSet.BALANCED ? "D_b" : "D_i";
     }
 
     /** Everything the training DoFn needs; {@code seed} is the split's own seed. */
-    record Config(Method method, int split, String arch, double width, List<Double> mean, List<Double> std,
+    record Config(Method method, TrainSet trainSet, int split, String arch, double width, List<Double> mean, List<Double> std,
             int epochs, int batch, double lr, double temperature, double prune, int warmupEpochs,
             double weightDecay, long seed, int checkpointEvery) implements Serializable {
         PretrainConfig loop(int channels, int imageSize) {
@@ -246,8 +275,8 @@ public final class Pretrain extends Step<Encoder> {
             ImageBatch batch = ImageBatch.of(all, "pretraining");
             if (batch.count() != expected) {
                 throw new IllegalStateException(String.format(
-                        "split %d lists %d images in D_i but %d were found in the data artifact", cfg.split(),
-                        expected, batch.count()));
+                        "split %d lists %d images in %s but %d were found in the data artifact", cfg.split(),
+                        expected, subsetName(cfg.trainSet()), batch.count()));
             }
             PretrainConfig loop = cfg.loop(batch.channels(), batch.size());
             PretrainOutcome r = PretrainLoop.run(loop, batch.pixels(), batch.ids(), ctx.workDir(),
@@ -265,10 +294,19 @@ public final class Pretrain extends Step<Encoder> {
             for (float l : r.lossPerEpoch()) {
                 losses.add(l);
             }
+            List<Double> kept = new ArrayList<>();
+            for (double k : r.maskKeptPerEpoch()) {
+                kept.add(k);
+            }
+            List<Float> thresholds = new ArrayList<>();
+            for (float t : r.maskThresholdPerEpoch()) {
+                thresholds.add(t);
+            }
             EncoderSpec spec = loop.encoder();
             out.output(Encoder.newBuilder()
                     .setMethod(cfg.method())
                     .setSplit(cfg.split())
+                    .setTrainSet(cfg.trainSet())
                     .setArch(spec.arch())
                     .setWidth(spec.width())
                     .setChannels(spec.channels())
@@ -279,6 +317,8 @@ public final class Pretrain extends Step<Encoder> {
                     .setEpochs(r.epochs())
                     .setHyperParameters(hp)
                     .setLossPerEpoch(losses)
+                    .setMaskKeptPerEpoch(kept)
+                    .setMaskThresholdPerEpoch(thresholds)
                     .setParamsFile(PARAMS_FILE)
                     .setParamsSha256(r.paramsSha256())
                     .build());

@@ -14,6 +14,7 @@ import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.avro.TrainSet;
 import io.sdclr.steps.data.TestImages;
 import io.sdclr.steps.internal.model.ParamsFile;
 import io.sdclr.steps.subset.TestSplits;
@@ -150,7 +151,7 @@ class PretrainPipelineTest {
 
     @Test
     void pretrainAcceptsResnet50AndRejectsOtherArchs() {
-        Pretrain.Config ok = new Pretrain.Config(Method.SDCLR, 0, "resnet50", 1.0, List.of(0.485, 0.456, 0.406),
+        Pretrain.Config ok = new Pretrain.Config(Method.SDCLR, TrainSet.LONG_TAIL, 0, "resnet50", 1.0, List.of(0.485, 0.456, 0.406),
                 List.of(0.229, 0.224, 0.225), 1, 8, 0.5, 0.2, 0.3, 0, 1e-4, 1L, 0);
         // The input geometry comes from the images: 3 x 224 x 224.
         PretrainConfig loop = ok.loop(3, 224);
@@ -164,7 +165,7 @@ class PretrainPipelineTest {
         assertThat(e).hasMessageThat().contains("be resnet18 or resnet50");
         // The record the encoder is rebuilt from rejects it too.
         InvalidInputException spec = assertThrows(InvalidInputException.class, () -> new Pretrain.Config(
-                Method.SDCLR, 0, "resnet34", 0.25, List.of(0.3), List.of(0.3), 1, 8, 0.5, 0.2, 0.9, 0, 1e-4, 1L, 0)
+                Method.SDCLR, TrainSet.LONG_TAIL, 0, "resnet34", 0.25, List.of(0.3), List.of(0.3), 1, 8, 0.5, 0.2, 0.9, 0, 1e-4, 1L, 0)
                 .loop(1, 28));
         assertThat(spec).hasMessageThat().contains("encoder arch is \"resnet34\", expected \"resnet18\" or \"resnet50\"");
     }

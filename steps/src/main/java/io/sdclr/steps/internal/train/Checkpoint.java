@@ -22,19 +22,20 @@ import java.util.regex.Pattern;
  * needed to continue bit-identically: masks are rebuilt from the weights, and all randomness is derived from
  * (seed, epoch, sample id). A fingerprint of the config and data guards against resuming a different run.
  *
- * <p>Layout: int magic "SDCK", int version, UTF fingerprint, int epoch, int n, float[n] losses, then the
- * tensors of the network and of the optimizer as in {@link ParamsFile#writeTensors}.
+ * <p>Layout: int magic "SDCK", int version, UTF fingerprint, int epoch, int n, float[n] losses, int m, then m
+ * times (double kept fraction, float threshold) of the SDCLR mask per epoch (m = 0 for SimCLR), then the tensors of
+ * the network and of the optimizer as in {@link ParamsFile#writeTensors}.
  */
 final class Checkpoint {
     static final int MAGIC = 0x5344434B;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final Pattern NAME = Pattern.compile("checkpoint-epoch-(\\d+)\\.bin");
 
     private Checkpoint() {}
 
     /** Writes the checkpoint of completed epoch {@code epoch} atomically, then deletes older ones. */
-    static Path write(Path dir, String fingerprint, int epoch, float[] losses, Map<String, NDArray> model,
-            Map<String, NDArray> optimizer) {
+    static Path write(Path dir, String fingerprint, int epoch, float[] losses, double[] maskKept,
+            float[] maskThreshold, Map<String, NDArray> model, Map<String, NDArray> optimizer) {
         Path file = dir.resolve("checkpoint-epoch-" + epoch + ".bin");
         ParamsFile.writeAtomically(file, out -> {
             out.writeInt(MAGIC);
@@ -44,6 +45,12 @@ final class Checkpoint {
             out.writeInt(epoch);
             for (int e = 0; e < epoch; e++) {
                 out.writeFloat(losses[e]);
+            }
+            int m = maskKept.length == 0 ? 0 : epoch;
+            out.writeInt(m);
+            for (int e = 0; e < m; e++) {
+                out.writeDouble(maskKept[e]);
+                out.writeFloat(maskThreshold[e]);
             }
             ParamsFile.writeTensors(out, model);
             ParamsFile.writeTensors(out, optimizer);
@@ -75,7 +82,7 @@ final class Checkpoint {
     }
 
     /** Outcome of reading a checkpoint: the completed epoch, or why it cannot be used. */
-    record Restored(int epoch, float[] losses, String problem) {}
+    record Restored(int epoch, float[] losses, double[] maskKept, float[] maskThreshold, String problem) {}
 
     /**
      * Reads {@code file} into the given live tensors (in place) when its fingerprint matches; otherwise returns
@@ -84,20 +91,26 @@ final class Checkpoint {
     static Restored read(Path file, String fingerprint, Map<String, NDArray> model, Map<String, NDArray> optimizer) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                return new Restored(0, null, "not a checkpoint of this format");
+                return new Restored(0, null, null, null, "not a checkpoint of this format");
             }
             String fp = in.readUTF();
             if (!fp.equals(fingerprint)) {
-                return new Restored(0, null, "written for a different config or data (" + fp + ")");
+                return new Restored(0, null, null, null, "written for a different config or data (" + fp + ")");
             }
             int epoch = in.readInt();
             float[] losses = new float[in.readInt()];
             for (int e = 0; e < losses.length; e++) {
                 losses[e] = in.readFloat();
             }
+            double[] kept = new double[in.readInt()];
+            float[] threshold = new float[kept.length];
+            for (int e = 0; e < kept.length; e++) {
+                kept[e] = in.readDouble();
+                threshold[e] = in.readFloat();
+            }
             ParamsFile.readTensors(in, model, file.toString());
             ParamsFile.readTensors(in, optimizer, file.toString());
-            return new Restored(epoch, losses, null);
+            return new Restored(epoch, losses, kept, threshold, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file
                     + " (delete it to start over)", e);

@@ -11,7 +11,7 @@ import java.io.Serializable;
  * PretrainConfig cfg = new PretrainConfig(spec, 200, 256, 0.5, 0.2, 0.9, 10, 1e-4, 1L, 10);
  * }</pre>
  *
- * @param lr base learning rate at batch 512; the effective one is {@code lr * batch / 512}
+ * @param lr the learning rate after warm-up, at any batch size (official: 0.5 for batch 512 and 256)
  * @param temperature NT-Xent temperature (0.2 for CIFAR in SDCLR)
  * @param prune pruning ratio p of the pruned branch (SDCLR only; 0.9 for CIFAR-LT)
  * @param warmupEpochs linear warm-up length, then cosine to 1e-6

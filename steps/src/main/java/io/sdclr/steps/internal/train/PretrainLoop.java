@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  *
  * <p>Per epoch: rebuild the global magnitude mask from the current dense weights (SDCLR only), shuffle with a
  * seed of (seed, epoch), then per batch of N images make two views per image, run view 1 through the dense
- * branch (BN set 0) and view 2 through the pruned branch (BN set 1) — SimCLR: both dense — compute NT-Xent over
+ * branch (BN set 0) and view 2 through the pruned branch (BN set 1) — SimCLR: both views as one dense batch of 2N
+ * images — compute NT-Xent over
  * the 2N projections and take one backward pass and one SGD step. (The official code runs the pruned branch
  * twice, once without gradient, to work around DDP; the gradient is the same, but its pruned BN set's running
  * statistics are updated twice per step there and once here.) Deterministic on CPU for a fixed config,
@@ -82,10 +83,11 @@ public final class PretrainLoop {
         if (hazard != null) {
             throw new IllegalStateException(hazard);
         }
-        // drop_last=True as the official DataLoader; a dataset smaller than one batch is one batch of everything.
-        int batch = Math.min(cfg.batch(), n);
-        int itersPerEpoch = n / batch;
-        LrSchedule schedule = new LrSchedule(cfg.lr() * batch / 512.0, (long) cfg.warmupEpochs() * itersPerEpoch,
+        Batches batches = Batches.of(n, cfg.batch());
+        int batch = batches.size();
+        int itersPerEpoch = batches.perEpoch();
+        // lr is the learning rate itself, at any batch size (train_simCLR.py: --lr 0.5 for batch 512 and 256).
+        LrSchedule schedule = new LrSchedule(cfg.lr(), (long) cfg.warmupEpochs() * itersPerEpoch,
                 (long) cfg.epochs() * itersPerEpoch);
         // Everything that decides the result; how often checkpoints are written does not.
         PretrainConfig key = new PretrainConfig(spec, cfg.epochs(), cfg.batch(), cfg.lr(), cfg.temperature(),
@@ -106,6 +108,8 @@ public final class PretrainLoop {
             Map<String, NDArray> modelState = new LinkedHashMap<>(net.parameters());
             modelState.putAll(net.buffers());
             float[] losses = new float[cfg.epochs()];
+            double[] maskKept = new double[spec.isSdclr() ? cfg.epochs() : 0];
+            float[] maskThreshold = new float[maskKept.length];
             int startEpoch = 1;
             if (checkpointDir != null) {
                 deleteStaleTemps(checkpointDir);
@@ -119,6 +123,10 @@ public final class PretrainLoop {
                                 ckpt.get(), r.epoch(), cfg.epochs());
                     } else {
                         System.arraycopy(r.losses(), 0, losses, 0, r.epoch());
+                        if (maskKept.length > 0) {
+                            System.arraycopy(r.maskKept(), 0, maskKept, 0, r.epoch());
+                            System.arraycopy(r.maskThreshold(), 0, maskThreshold, 0, r.epoch());
+                        }
                         startEpoch = r.epoch() + 1;
                         progress.accept("resumed from checkpoint at epoch " + r.epoch());
                     }
@@ -127,7 +135,9 @@ public final class PretrainLoop {
 
             Augmentation aug = new Augmentation(spec.channels(), spec.imageSize(), spec.imageSize());
             int pixels = spec.pixels();
-            Views views = new Views(new Shape(batch, spec.channels(), spec.imageSize(), spec.imageSize()));
+            Views full = new Views(new Shape(batch, spec.channels(), spec.imageSize(), spec.imageSize()));
+            Views last = batches.last() == batch ? full
+                    : new Views(new Shape(batches.last(), spec.channels(), spec.imageSize(), spec.imageSize()));
             long trainedImages = 0;
             long trainNanos = 0;
             long augNanos = 0;
@@ -140,6 +150,8 @@ public final class PretrainLoop {
                 if (spec.isSdclr()) {
                     // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py).
                     PruneMask.Summary mask = net.rebuildMask(cfg.prune());
+                    maskKept[epoch - 1] = (double) mask.kept() / mask.total();
+                    maskThreshold[epoch - 1] = mask.threshold();
                     progress.accept(String.format(Locale.ROOT,
                             "epoch %d/%d mask rebuilt: kept %d of %d conv weights (%.1f%%), |w| >= %.6g",
                             epoch, cfg.epochs(), mask.kept(), mask.total(), 100.0 * mask.kept() / mask.total(),
@@ -149,7 +161,9 @@ public final class PretrainLoop {
                 double lossSum = 0;
                 for (int it = 0; it < itersPerEpoch; it++) {
                     long t0 = System.nanoTime();
-                    for (int b = 0; b < batch; b++) {
+                    Views views = it + 1 < itersPerEpoch ? full : last;
+                    int size = it + 1 < itersPerEpoch ? batch : batches.last();
+                    for (int b = 0; b < size; b++) {
                         int idx = order[it * batch + b];
                         // Each view's randomness depends only on (seed, epoch, sample id, view).
                         long id = ids[idx];
@@ -167,10 +181,11 @@ public final class PretrainLoop {
                                 "loss became %s at epoch %d iteration %d (lr %.4g); lower the learning rate",
                                 loss, epoch, it + 1, lr));
                     }
-                    lossSum += loss;
+                    // Weighted by batch size, as the official AverageMeter (losses.update(loss, n)).
+                    lossSum += (double) loss * size;
                     long t1 = System.nanoTime();
                     trainNanos += t1 - t0;
-                    trainedImages += batch;
+                    trainedImages += size;
                     doneIters++;
                     if (t1 - lastReport >= REPORT_NANOS && it + 1 < itersPerEpoch) {
                         lastReport = t1;
@@ -181,22 +196,23 @@ public final class PretrainLoop {
                                 epoch, cfg.epochs(), it + 1, itersPerEpoch, loss, lr, ips, hms(eta)));
                     }
                 }
-                losses[epoch - 1] = (float) (lossSum / itersPerEpoch);
+                losses[epoch - 1] = (float) (lossSum / batches.perEpochImages());
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
                 lastReport = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT,
                         "epoch %d/%d done loss %.4f (mean) %.0f img/s, %.1f s (augmentation %.1f%% of training)",
-                        epoch, cfg.epochs(), losses[epoch - 1], itersPerEpoch * batch / epochSeconds, epochSeconds,
+                        epoch, cfg.epochs(), losses[epoch - 1], batches.perEpochImages() / epochSeconds, epochSeconds,
                         100.0 * augNanos / trainNanos));
                 if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
-                    Checkpoint.write(checkpointDir, fingerprint, epoch, losses, modelState, sgd.state());
+                    Checkpoint.write(checkpointDir, fingerprint, epoch, losses, maskKept, maskThreshold, modelState,
+                            sgd.state());
                 }
                 if (epoch == killAfterEpoch) {
                     return null;
                 }
             }
             String sha = ParamsFile.write(net, paramsOut);
-            return new PretrainOutcome(cfg.epochs(), losses, trainedImages, augNanos / 1e9,
+            return new PretrainOutcome(cfg.epochs(), losses, maskKept, maskThreshold, trainedImages, augNanos / 1e9,
                     (trainNanos - augNanos) / 1e9, sha);
         } finally {
             Torch.setGradMode(prevGrad);
@@ -239,10 +255,13 @@ public final class PretrainLoop {
         }
     }
 
-    /** One iteration: forward both views, NT-Xent, one backward pass, SGD. Returns the loss. */
+    /**
+     * One iteration: forward both views, NT-Xent, one backward pass, SGD. Returns the loss. SDCLR runs view 1
+     * through the dense branch and view 2 through the pruned one; SimCLR forwards both views as one batch of 2N
+     * images (train_simCLR.py: {@code inputs.view(d[0]*2, ...)}), so its BatchNorm statistics cover both views.
+     */
     static float step(DualBranchResNet net, MomentumSgd sgd, NtXent ntXent, Views views, double temperature,
             double lr) {
-        Branch second = net.spec().isSdclr() ? Branch.PRUNED : Branch.DENSE;
         // Everything of this iteration lives in this sub-manager, so memory is flat across iterations.
         try (NDManager it = net.manager().newSubManager()) {
             float loss;
@@ -250,8 +269,17 @@ public final class PretrainLoop {
             try {
                 NDArray x1 = views.first(it);
                 NDArray x2 = views.second(it);
-                NDArray z1 = net.project(net.features(x1, Branch.DENSE, true), Branch.DENSE, true);
-                NDArray z2 = net.project(net.features(x2, second, true), second, true);
+                NDArray z1;
+                NDArray z2;
+                if (net.spec().isSdclr()) {
+                    z1 = net.project(net.features(x1, Branch.DENSE, true), Branch.DENSE, true);
+                    z2 = net.project(net.features(x2, Branch.PRUNED, true), Branch.PRUNED, true);
+                } else {
+                    long n = x1.getShape().get(0);
+                    NDArray z = net.project(net.features(x1.concat(x2), Branch.DENSE, true), Branch.DENSE, true);
+                    z1 = z.get("0:" + n);
+                    z2 = z.get(n + ":");
+                }
                 NDArray l = ntXent.of(z1, z2, temperature);
                 Torch.backward(l, it.ones(l.getShape()));
                 loss = l.getFloat();
@@ -260,6 +288,30 @@ public final class PretrainLoop {
             }
             sgd.step(net.parameters(), lr);
             return loss;
+        }
+    }
+
+    /**
+     * How an epoch of {@code n} images is cut into batches: full batches of {@code size}, then the last partial
+     * batch, which the official DataLoader keeps ({@code drop_last} false). A last batch of a single image is
+     * dropped: BatchNorm cannot train on one sample (PyTorch raises "Expected more than 1 value per channel"
+     * there). A dataset smaller than one batch is one batch of everything.
+     *
+     * @param size images in every batch but the last
+     * @param perEpoch batches per epoch
+     * @param last images in the last batch ({@code size} when n divides evenly)
+     */
+    record Batches(int size, int perEpoch, int last) {
+        static Batches of(int n, int batch) {
+            int size = Math.min(batch, n);
+            int full = n / size;
+            int rest = n - full * size;
+            return rest >= 2 ? new Batches(size, full + 1, rest) : new Batches(size, full, size);
+        }
+
+        /** Images trained on per epoch. */
+        long perEpochImages() {
+            return (long) (perEpoch - 1) * size + last;
         }
     }
 

@@ -2,10 +2,12 @@ package io.sdclr.steps.internal.train;
 
 /**
  * What a pretraining run reports: the mean NT-Xent loss of each epoch (including epochs restored from a
- * checkpoint), how many images this process trained on and where its time went (making the views versus
+ * checkpoint), for SDCLR the mask's kept fraction and threshold at the start of each epoch (empty arrays for
+ * SimCLR), how many images this process trained on and where its time went (making the views versus
  * forward, backward and update), and the digest of the params file.
  */
-public record PretrainOutcome(int epochs, float[] lossPerEpoch, long imagesTrained, double augmentSeconds,
+public record PretrainOutcome(int epochs, float[] lossPerEpoch, double[] maskKeptPerEpoch,
+        float[] maskThresholdPerEpoch, long imagesTrained, double augmentSeconds,
         double stepSeconds, String paramsSha256) {
     /** Images per second of training time (augmentation plus step) in this process; 0 if nothing was trained. */
     public double imagesPerSecond() {
