@@ -101,7 +101,7 @@ class PretrainPipelineTest {
         Path params = ctx.outputFile("encoder.params");
         assertThat(params.startsWith(tmp.resolve("out"))).isTrue();
         Pretrain step = tiny(Pretrain.sdclr().on(images, subset, 1));
-        assertThat(step.settings()).isEqualTo(Map.of("method", "sdclr", "split", "1"));
+        assertThat(step.settings()).isEqualTo(Map.of("method", "sdclr", "split", "1", "trainSet", "long_tail"));
         assertThat(step.inputs()).containsExactly(images, subset).inOrder();
         assertThat(step.exclusive()).isTrue();
 
@@ -120,8 +120,57 @@ class PretrainPipelineTest {
     void simclrOfSplit0TrainsWithTheRunSeed() {
         StepContext ctx = StepContext.in("pretrain-simclr-s0", tmp);
         Pretrain step = tiny(Pretrain.method(Method.SIMCLR).on(images, subset, 0)).checkpointEvery(0);
-        assertThat(step.settings()).isEqualTo(Map.of("method", "simclr", "split", "0"));
+        assertThat(step.settings()).isEqualTo(Map.of("method", "simclr", "split", "0", "trainSet", "long_tail"));
         assertEncoder(apply(step, ctx, IMAGES), Method.SIMCLR, 0, 20, ctx.outputFile("encoder.params").toString());
+        p.run().waitUntilFinish();
+    }
+
+    /** The balanced control trains on D_b (here ids 10..29, not D_i's 0..19) and says so in its record. */
+    @Test
+    void balancedControlTrainsOnDbAndIsMarkedBalanced() {
+        StepContext ctx = StepContext.in("pretrain-simclr-balanced-s0", tmp);
+        Pretrain step = tiny(Pretrain.simclr().onBalanced(images, subset, 0)).checkpointEvery(0);
+        assertThat(step.settings()).containsEntry("trainSet", "balanced");
+        List<LongTailSplit> splits = List.of(TestSplits.split(0, CLASSES, TestSplits.range(0, 20),
+                TestSplits.range(10, 30), TestSplits.range(10, 14), TestSplits.range(36, 40),
+                TestSplits.range(0, 36)));
+        // D_b alone is present: training on D_i would find 10 of its 20 images missing.
+        List<Image> records = new ArrayList<>(IMAGES);
+        records.removeIf(im -> im.getId() < 10);
+        StepInput in = StepInput.forTest(p, ctx).with(images, records).with(subset, splits).build();
+        PAssert.thatSingleton(in.apply("pretrain", step)).satisfies(e -> {
+            assertThat(e.getTrainSet()).isEqualTo(TrainSet.BALANCED);
+            assertThat(e.getMethod()).isEqualTo(Method.SIMCLR);
+            assertThat(e.getHyperParameters()).containsEntry("trainImages", "20");
+            assertThat(e.getMaskKeptPerEpoch()).isEmpty();
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
+    @Test
+    void balancedControlWithoutDbIsBadInputNamingTheSwitch() {
+        List<LongTailSplit> splits = List.of(TestSplits.split(0, CLASSES, TestSplits.range(0, 20), new long[0],
+                new long[0], TestSplits.range(36, 40), TestSplits.range(0, 36)));
+        StepInput in = StepInput.forTest(p, StepContext.in("pretrain", tmp)).with(images, IMAGES)
+                .with(subset, splits).build();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> in.apply("pretrain", tiny(Pretrain.simclr().onBalanced(images, subset, 0))));
+        assertThat(e).hasMessageThat().isEqualTo("split 0 has no D_b to pretrain on (the balanced control needs D_b:"
+                + " switch it off with --set control.balanced=false)");
+    }
+
+    @Test
+    void sdclrRecordsItsMaskPerEpoch() {
+        StepContext ctx = StepContext.in("pretrain-sdclr-s0", tmp);
+        PAssert.thatSingleton(apply(tiny(Pretrain.sdclr().on(images, subset, 0)).epochs(2).prune(0.5), ctx, IMAGES))
+                .satisfies(e -> {
+                    assertThat(e.getTrainSet()).isEqualTo(TrainSet.LONG_TAIL);
+                    assertThat(e.getMaskKeptPerEpoch()).hasSize(2);
+                    assertThat(e.getMaskThresholdPerEpoch()).hasSize(2);
+                    assertThat(e.getMaskKeptPerEpoch().get(1)).isWithin(0.001).of(0.5);
+                    return null;
+                });
         p.run().waitUntilFinish();
     }
 

@@ -6,11 +6,11 @@ package io.sdclr.steps.internal.train;
  * iteration (prune/prune_simCLR.py), so the i-th iteration (0-based) uses the factor at step i + 1.
  *
  * <pre>{@code
- * LrSchedule s = new LrSchedule(0.5 * 256 / 512, 10 * 43, 200 * 43);
+ * LrSchedule s = new LrSchedule(0.5, 10 * 44, 200 * 44);
  * double lr = s.at(iteration);
  * }</pre>
  *
- * @param peak the learning rate after warm-up ({@code lr * batch / 512})
+ * @param peak the learning rate after warm-up (the configured lr, at any batch size)
  * @param warmupSteps iterations of linear warm-up
  * @param totalSteps iterations of the whole run
  */

@@ -86,9 +86,7 @@ public final class PretrainLoop {
         Batches batches = Batches.of(n, cfg.batch());
         int batch = batches.size();
         int itersPerEpoch = batches.perEpoch();
-        // lr is the learning rate itself, at any batch size (train_simCLR.py: --lr 0.5 for batch 512 and 256).
-        LrSchedule schedule = new LrSchedule(cfg.lr(), (long) cfg.warmupEpochs() * itersPerEpoch,
-                (long) cfg.epochs() * itersPerEpoch);
+        LrSchedule schedule = schedule(cfg, batches);
         // Everything that decides the result; how often checkpoints are written does not.
         PretrainConfig key = new PretrainConfig(spec, cfg.epochs(), cfg.batch(), cfg.lr(), cfg.temperature(),
                 cfg.prune(), cfg.warmupEpochs(), cfg.weightDecay(), cfg.seed(), 0);
@@ -313,6 +311,15 @@ public final class PretrainLoop {
         long perEpochImages() {
             return (long) (perEpoch - 1) * size + last;
         }
+    }
+
+    /**
+     * Linear warm-up to {@code cfg.lr()}, then cosine to 1e-6, per iteration. The lr is the learning rate itself
+     * at any batch size (train_simCLR.py: {@code --lr 0.5} for batch 512 on CIFAR and 256 on ImageNet-100).
+     */
+    static LrSchedule schedule(PretrainConfig cfg, Batches batches) {
+        return new LrSchedule(cfg.lr(), (long) cfg.warmupEpochs() * batches.perEpoch(),
+                (long) cfg.epochs() * batches.perEpoch());
     }
 
     static int[] permutation(int n, long seed) {
