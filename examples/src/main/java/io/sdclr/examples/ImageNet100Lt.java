@@ -84,6 +84,12 @@ public final class ImageNet100Lt extends LongTailExperiment {
                 .dataset(defaults.dataset(), defaults.numClasses());
     }
 
+    /** train_imagenet.py trains the probes with RandomResizedCrop(224) + flip (of the stored centre crop here). */
+    @Override
+    String probeTransform() {
+        return "resized-crop";
+    }
+
     @Override
     Grouping grouping() {
         return Grouping.thresholds(100, 20);

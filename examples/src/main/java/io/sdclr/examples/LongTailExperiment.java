@@ -189,6 +189,14 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         return wf;
     }
 
+    /**
+     * The probes' training transform when augmented ({@code probe.transform}): CIFAR's {@code crop}
+     * (train_cifar.py) unless the dataset's official evaluation uses another.
+     */
+    String probeTransform() {
+        return "crop";
+    }
+
     /** Pretrains one encoder ({@code pretrain-ID}) and adds its features, probes and kNN evaluation. */
     private void evaluate(Workflow wf, String id, Pretrain pretrain, Method m, Artifact<Image> data,
             Artifact<LongTailSplit> subset) {
@@ -205,9 +213,11 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .prune(d.prune()));
         Artifact<Feature> features = wf.step("features-" + id, ExtractFeatures.with(encoder).of(data));
         wf.step("probe-" + id, ProbeLinear.on(features).groupedBy(subset).batch(d.probeBatch())
-                .validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment()));
+                .validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment())
+                .transform(probeTransform()));
         wf.step("fewshot-" + id, ProbeFewShot.on(features).shots(subset).batch(d.probeBatch())
-                .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment()));
+                .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment())
+                .transform(probeTransform()));
         wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
     }
 

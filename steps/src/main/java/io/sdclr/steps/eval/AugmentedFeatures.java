@@ -1,18 +1,19 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.steps.internal.augment.PadCropFlip;
+import io.sdclr.steps.internal.augment.ProbeAugmentation;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Training rows of an augmented probe: every epoch, each training image goes through the official linear-eval
- * training transform ({@link PadCropFlip}) with a seed of (probe seed, epoch, image id), and the batch through the
- * frozen encoder (dense BN set, eval mode).
+ * Training rows of an augmented probe: every epoch, each training image goes through the probe's training
+ * transform ({@code probe.transform}: {@link ProbeAugmentation}) with a seed of (probe seed, epoch, image id), and
+ * the batch through the frozen encoder (dense BN set, eval mode).
  *
  * <pre>{@code
- * EpochFeatures rows = new AugmentedFeatures(encoder, pixels, ids, labels, channels, size, cfg.seed());
+ * ProbeAugmentation t = ProbeAugmentation.named("crop", channels, size);
+ * EpochFeatures rows = new AugmentedFeatures(encoder, pixels, ids, labels, t, cfg.seed());
  * ProbeOutcome o = LinearProbe.train(rows, val, test, numClasses, cfg, System.err::println);
  * }</pre>
  *
@@ -26,12 +27,12 @@ final class AugmentedFeatures implements EpochFeatures {
     private final long[] ids;
     private final int[] labels;
     private final long seed;
-    private final PadCropFlip transform;
+    private final ProbeAugmentation transform;
     private final List<byte[]> views;
 
-    /** Images are uint8 CHW of {@code channels} x {@code size} x {@code size}, sorted by id; not copied. */
-    AugmentedFeatures(FrozenEncoder encoder, List<byte[]> images, long[] ids, int[] labels, int channels, int size,
-            long seed) {
+    /** Images are uint8 CHW of the geometry {@code transform} was made for, sorted by id; not copied. */
+    AugmentedFeatures(FrozenEncoder encoder, List<byte[]> images, long[] ids, int[] labels,
+            ProbeAugmentation transform, long seed) {
         if (images.size() != ids.length || ids.length != labels.length) {
             throw new IllegalArgumentException(String.format("%d images, %d ids and %d labels: expected one each",
                     images.size(), ids.length, labels.length));
@@ -41,18 +42,18 @@ final class AugmentedFeatures implements EpochFeatures {
         this.ids = ids;
         this.labels = labels;
         this.seed = seed;
-        this.transform = new PadCropFlip(channels, size, PadCropFlip.PADDING);
+        this.transform = transform;
         this.views = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            views.add(new byte[channels * size * size]);
+        for (byte[] image : images) {
+            views.add(new byte[image.length]); // a view has the image's geometry
         }
     }
 
     @Override
     public LabeledFeatures epoch(int epoch) {
         for (int i = 0; i < ids.length; i++) {
-            SplittableRandom rng = new SplittableRandom(PadCropFlip.seed(seed, epoch, ids[i]));
-            transform.apply(images.get(i), transform.draw(rng), views.get(i));
+            SplittableRandom rng = new SplittableRandom(ProbeAugmentation.seed(seed, epoch, ids[i]));
+            transform.apply(images.get(i), rng, views.get(i));
         }
         return new LabeledFeatures(encoder.embed(views), labels);
     }

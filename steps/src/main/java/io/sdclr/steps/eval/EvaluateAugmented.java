@@ -1,6 +1,5 @@
 package io.sdclr.steps.eval;
 
-import io.sdclr.steps.internal.augment.PadCropFlip;
 import io.sdclr.dsl.InputFiles;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.steps.avro.Encoder;
@@ -9,6 +8,7 @@ import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.avro.Source;
+import io.sdclr.steps.internal.augment.ProbeAugmentation;
 import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.steps.internal.model.Devices;
@@ -46,8 +46,12 @@ final class EvaluateAugmented {
 
     private EvaluateAugmented() {}
 
-    /** What the probe trains: its result name, training set and settings. */
-    record Probe(String evaluation, TrainingSet trainingSet, ProbeConfig config) implements java.io.Serializable {}
+    /**
+     * What the probe trains: its result name, training set and settings, and the name of its training transform
+     * ({@code probe.transform}, one of {@link ProbeAugmentation#NAMES}).
+     */
+    record Probe(String evaluation, TrainingSet trainingSet, ProbeConfig config, String transform)
+            implements java.io.Serializable {}
 
     /**
      * @param split the split the encoder was pretrained on (its record says which): only its training images are
@@ -125,18 +129,19 @@ final class EvaluateAugmented {
                 }
             }
             ProbeConfig cfg = probe.config();
+            ProbeAugmentation transform = ProbeAugmentation.named(probe.transform(), spec.channels(),
+                    spec.imageSize());
             ctx.progress(String.format(
-                    "%s probe on %d augmented training images (RandomCrop(%d, padding=%d) + horizontal flip,"
-                            + " re-drawn every epoch) through the frozen encoder, %d epochs, %s torch threads",
-                    probe.evaluation().equals("linear") ? "linear" : "few-shot", images.count(), spec.imageSize(),
-                    PadCropFlip.PADDING, cfg.epochs(), Devices.torchThreads()));
+                    "%s probe on %d augmented training images (%s, re-drawn every epoch) through the frozen"
+                            + " encoder, %d epochs, %s torch threads",
+                    probe.evaluation().equals("linear") ? "linear" : "few-shot", images.count(),
+                    transform.description(), cfg.epochs(), Devices.torchThreads()));
             AugmentedFeatures rows = new AugmentedFeatures(model, images.pixels(), images.ids(), images.labels(),
-                    spec.channels(), spec.imageSize(), cfg.seed());
+                    transform, cfg.seed());
             ProbeOutcome o = LinearProbe.train(rows, sets.val(), sets.test(), sets.numClasses(), cfg, ctx::progress);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("trainImages", Integer.toString(images.count()));
-            details.put("augmentation", "RandomCrop(" + spec.imageSize() + ", padding=" + PadCropFlip.PADDING
-                    + ") + RandomHorizontalFlip");
+            details.put("augmentation", transform.description());
             out.output(EvaluateFeatures.result(probe.evaluation(), id, split,
                     new EvaluateFeatures.Outcome(o.perClassTestAccuracy(), o.selectedEpoch(),
                             o.validationAccuracy(), details)));

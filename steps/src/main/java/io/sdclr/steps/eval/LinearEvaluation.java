@@ -45,10 +45,12 @@ record LinearEvaluation(String name, TrainingSet trainingSet, Artifact<Feature> 
                 : List.of();
     }
 
-    PCollection<ProbeResult> expand(StepInput in, ProbeConfig cfg, boolean augment) {
+    /** The probe's result; {@code transform} ({@code probe.transform}) names the training transform if augmented. */
+    PCollection<ProbeResult> expand(StepInput in, ProbeConfig cfg, boolean augment, String transform) {
         if (augment) {
-            return EvaluateAugmented.expand(new EvaluateAugmented.Probe(name, trainingSet, cfg), in.get(features),
-                    in.get(images), in.records(subset), in.record(encoder), in.files(encoder), in.context());
+            return EvaluateAugmented.expand(new EvaluateAugmented.Probe(name, trainingSet, cfg, transform),
+                    in.get(features), in.get(images), in.records(subset), in.record(encoder), in.files(encoder),
+                    in.context());
         }
         TrainingSet train = trainingSet;
         String evaluation = name;

@@ -15,7 +15,8 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Few-shot linear probe: the linear probe trained on S_b only (1% of the pool, balanced), 100 epochs with lr ×0.1
  * from 1-based epoch 40 and 60, validated every 5th epoch (the official {@code --test_freq 5}), epoch chosen on
- * validation, per-class accuracy on test. It shares {@code probe.batch} with the linear probe.
+ * validation, per-class accuracy on test. It shares {@code probe.batch} and {@code probe.transform} with the linear
+ * probe.
  *
  * <pre>{@code
  * wf.step("fewshot-sdclr-s0", ProbeFewShot.on(features).shots(subset));
@@ -35,11 +36,13 @@ public final class ProbeFewShot extends Step<ProbeResult> {
             "validate the few-shot probe after every N-th epoch (official: 5 CIFAR, 10 ImageNet)").atLeast(1);
     public static final Param<Boolean> AUGMENT = Param.bool("fewshot.augment", false,
             "the same as probe.augment, for the few-shot probe");
+    /** Shared with the linear probe: one key sets both. */
+    public static final Param<String> TRANSFORM = ProbeLinear.TRANSFORM;
 
     private LinearEvaluation evaluation;
 
     private ProbeFewShot(LinearEvaluation evaluation) {
-        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, Param.SEED);
+        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, TRANSFORM, Param.SEED);
         this.evaluation = evaluation;
     }
 
@@ -90,6 +93,14 @@ public final class ProbeFewShot extends Step<ProbeResult> {
     }
 
     /**
+     * The training transform of the augmented probe: {@code probe.transform}, shared with the linear probe
+     * ({@link ProbeLinear#transform}). No effect unless {@link #augment} is on.
+     */
+    public ProbeFewShot transform(String name) {
+        return withParam(TRANSFORM, name);
+    }
+
+    /**
      * The encoder the features were extracted with and the images, which augmented training runs through. Does not
      * switch augmentation on: {@link #augment} does, in either order.
      */
@@ -125,6 +136,6 @@ public final class ProbeFewShot extends Step<ProbeResult> {
 
     @Override
     public PCollection<ProbeResult> expand(StepInput in) {
-        return evaluation.expand(in, config(), get(AUGMENT));
+        return evaluation.expand(in, config(), get(AUGMENT), get(TRANSFORM));
     }
 }

@@ -9,6 +9,7 @@ import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.ProbeResult;
+import io.sdclr.steps.internal.augment.ProbeAugmentation;
 import java.util.List;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -22,6 +23,9 @@ import org.apache.beam.sdk.values.PCollection;
  * // As the official code: training images augmented every epoch (random crop with 4-pixel padding + flip)
  * // through the frozen encoder; off unless probe.augment=true. Order of the calls does not matter.
  * wf.step("probe-sdclr-s0", ProbeLinear.on(features).groupedBy(subset).augmentFrom(encoder, data).augment(true));
+ * // ImageNet's training transform instead (train_imagenet.py): RandomResizedCrop(size) + flip.
+ * wf.step("probe-sdclr-s0", ProbeLinear.on(features).groupedBy(subset).augmentFrom(encoder, data).augment(true)
+ *     .transform("resized-crop"));
  * }</pre>
  */
 public final class ProbeLinear extends Step<ProbeResult> {
@@ -36,13 +40,20 @@ public final class ProbeLinear extends Step<ProbeResult> {
     public static final Param<Integer> VALIDATE_EVERY = Param.integer("probe.validateEvery", 1,
             "validate the linear probe after every N-th epoch; only those epochs can be selected").atLeast(1);
     public static final Param<Boolean> AUGMENT = Param.bool("probe.augment", false,
-            "train the linear probe on augmented images through the frozen encoder (official RandomCrop(size, "
-                    + "padding=4) + flip; ~100x slower); default: cached un-augmented features");
+            "train the linear probe on augmented images through the frozen encoder (the official way, with "
+                    + "probe.transform; ~100x slower); default: cached un-augmented features");
+    /** Shared with the few-shot probe: one key sets both, as in the official scripts (one transform per dataset). */
+    public static final Param<String> TRANSFORM = Param.string("probe.transform", ProbeAugmentation.CROP,
+            "training transform of augmented probes (probe.augment, fewshot.augment): crop = RandomCrop(size, "
+                    + "padding=4) + flip (CIFAR, train_cifar.py); resized-crop = RandomResizedCrop(size) + flip "
+                    + "(ImageNet, train_imagenet.py; crops of the stored centre square)")
+            .requiring(v -> ProbeAugmentation.NAMES.contains(v),
+                    "be one of " + String.join(", ", ProbeAugmentation.NAMES));
 
     private LinearEvaluation evaluation;
 
     private ProbeLinear(LinearEvaluation evaluation) {
-        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, Param.SEED);
+        super(ProbeResult.class, LR, EPOCHS, BATCH, VALIDATE_EVERY, AUGMENT, TRANSFORM, Param.SEED);
         this.evaluation = evaluation;
     }
 
@@ -92,6 +103,15 @@ public final class ProbeLinear extends Step<ProbeResult> {
     }
 
     /**
+     * The training transform of the augmented probe ({@code probe.transform}, shared with the few-shot probe):
+     * {@code crop} (default) = {@code RandomCrop(size, padding=4)} + flip, {@code resized-crop} =
+     * {@code RandomResizedCrop(size)} + flip. No effect unless {@link #augment} is on.
+     */
+    public ProbeLinear transform(String name) {
+        return withParam(TRANSFORM, name);
+    }
+
+    /**
      * The encoder the features were extracted with and the images, which augmented training runs through. Does not
      * switch augmentation on: {@link #augment} does, in either order.
      */
@@ -130,6 +150,6 @@ public final class ProbeLinear extends Step<ProbeResult> {
 
     @Override
     public PCollection<ProbeResult> expand(StepInput in) {
-        return evaluation.expand(in, config(), get(AUGMENT));
+        return evaluation.expand(in, config(), get(AUGMENT), get(TRANSFORM));
     }
 }

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import io.sdclr.steps.internal.augment.ProbeAugmentation;
 import io.sdclr.steps.internal.data.IdxFile;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.steps.internal.model.DualBranchResNet;
@@ -28,6 +29,7 @@ class AugmentedProbeTest {
     static final EncoderSpec SPEC =
             new EncoderSpec("sdclr", "resnet18", 0.25, 1, 28, List.of(0.2860), List.of(0.3530));
     private static final ProbeConfig CFG = ProbeConfig.linear(3).withEpochs(3).withDecayEpochs(List.of(2));
+    private static final ProbeAugmentation CROP = ProbeAugmentation.named("crop", 1, 28);
 
     @TempDir static Path tmp;
     private static Path params;
@@ -63,7 +65,7 @@ class AugmentedProbeTest {
     /** A full augmented run with its own encoder, as a step would do it. */
     private static ProbeTrace augmentedRun(ProbeConfig cfg) {
         try (FrozenEncoder enc = FrozenEncoder.load(params, SPEC, Device.cpu())) {
-            AugmentedFeatures rows = new AugmentedFeatures(enc, train, ids, labels, 1, 28, cfg.seed());
+            AugmentedFeatures rows = new AugmentedFeatures(enc, train, ids, labels, CROP, cfg.seed());
             return LinearProbe.trainTraced(rows, val, test, 10, cfg);
         }
     }
@@ -103,11 +105,11 @@ class AugmentedProbeTest {
     void augmentationChangesTheTrainingRowsEveryEpochAndWithTheSeed() {
         try (FrozenEncoder enc = FrozenEncoder.load(params, SPEC, Device.cpu())) {
             LabeledFeatures plain = new LabeledFeatures(enc.embed(train), labels);
-            AugmentedFeatures rows = new AugmentedFeatures(enc, train, ids, labels, 1, 28, 3);
+            AugmentedFeatures rows = new AugmentedFeatures(enc, train, ids, labels, CROP, 3);
             LabeledFeatures e1 = rows.epoch(1);
             LabeledFeatures e2 = rows.epoch(2);
             LabeledFeatures e1Again = rows.epoch(1);
-            LabeledFeatures otherSeed = new AugmentedFeatures(enc, train, ids, labels, 1, 28, 4).epoch(1);
+            LabeledFeatures otherSeed = new AugmentedFeatures(enc, train, ids, labels, CROP, 4).epoch(1);
             assertThat(e1.y()).isEqualTo(labels);
             assertThat(e1.dim()).isEqualTo(SPEC.featureDim());
             int changedByEpoch = 0;

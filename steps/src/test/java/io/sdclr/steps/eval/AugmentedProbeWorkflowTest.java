@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.inject.Guice;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.DefinitionError;
+import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
@@ -34,7 +36,9 @@ import io.sdclr.steps.subset.BuildLongTail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -119,6 +123,7 @@ class AugmentedProbeWorkflowTest {
         wf.step("probe", p.fixed());
         wf.step("probe-off", p.off());
         wf.step("fewshot-aug", p.fewShot());
+        wf.step("probe-rrc", p.augmented().transform("resized-crop"));
         wf.step("probe-aug", p.augmented().augment(augmentLast));
         return wf.validate();
     }
@@ -185,6 +190,75 @@ class AugmentedProbeWorkflowTest {
     }
 
     @Test
+    void transformIsOneKeyOfBothProbesAndPartOfTheirCacheKey() {
+        Workflow wf = Workflow.named("w");
+        Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION));
+        Artifact<LongTailSplit> subset = wf.step("subset", BuildLongTail.from(data));
+        Artifact<Encoder> enc = wf.step("pretrain", RandomEncoder.seeded(1));
+        Artifact<Feature> feats = wf.step("features", ExtractFeatures.with(enc).of(data));
+        Probes p = probes(feats, subset, enc, data);
+
+        // Default: the CIFAR transform, as before the parameter existed.
+        assertThat(p.augmented().get(ProbeLinear.TRANSFORM)).isEqualTo("crop");
+        assertThat(p.augmented().paramValues()).containsEntry("probe.transform", "crop");
+        assertThat(p.fewShot().paramValues()).containsEntry("probe.transform", "crop");
+
+        // resized-crop changes the values the cache key is made of, and only that one.
+        ProbeLinear rrc = p.augmented().transform("resized-crop");
+        assertThat(rrc.paramValues()).containsEntry("probe.transform", "resized-crop");
+        assertThat(rrc.paramValues()).isNotEqualTo(p.augmented().paramValues());
+        Map<String, String> back = new HashMap<>(rrc.paramValues());
+        back.put("probe.transform", "crop");
+        assertThat(back).isEqualTo(p.augmented().paramValues());
+        assertThat(rrc.inputs()).isEqualTo(p.augmented().inputs());
+        assertThat(p.augmented().get(ProbeLinear.TRANSFORM)).isEqualTo("crop"); // a copy
+        // Order of the calls does not matter.
+        assertThat(ProbeLinear.on(feats).groupedBy(subset).transform("resized-crop").augment(true).epochs(3)
+                .augmentFrom(enc, data).seed(1).paramValues()).isEqualTo(rrc.paramValues());
+
+        // The few-shot probe declares the same Param: one --set key sets both, and the workflow lists it once.
+        assertThat(ProbeFewShot.TRANSFORM).isSameInstanceAs(ProbeLinear.TRANSFORM);
+        assertThat(p.fewShot().transform("resized-crop").paramValues()).containsEntry("probe.transform",
+                "resized-crop");
+        Workflow set = Workflow.named("w", Params.of(Map.of("probe.transform", "resized-crop")));
+        Artifact<Image> d2 = set.step("data", ReadIdx.from(FASHION));
+        Artifact<LongTailSplit> s2 = set.step("subset", BuildLongTail.from(d2));
+        Artifact<Encoder> e2 = set.step("pretrain", RandomEncoder.seeded(1));
+        Artifact<Feature> f2 = set.step("features", ExtractFeatures.with(e2).of(d2));
+        Probes q = probes(f2, s2, e2, d2);
+        set.step("probe-aug", q.augmented());
+        set.step("fewshot-aug", q.fewShot());
+        List<Workflow.Parameter> transform = set.parameters().stream()
+                .filter(x -> x.param().key().equals("probe.transform")).toList();
+        assertThat(transform).hasSize(1);
+        assertThat(transform.get(0).value()).isEqualTo("resized-crop");
+        assertThat(transform.get(0).varies()).isFalse();
+    }
+
+    @Test
+    void anUnknownTransformIsRefusedNamingTheKeyAndTheAllowedValues() {
+        Workflow wf = Workflow.named("w");
+        Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION));
+        Artifact<LongTailSplit> subset = wf.step("subset", BuildLongTail.from(data));
+        Artifact<Encoder> enc = wf.step("pretrain", RandomEncoder.seeded(1));
+        Artifact<Feature> feats = wf.step("features", ExtractFeatures.with(enc).of(data));
+        Probes p = probes(feats, subset, enc, data);
+
+        InvalidInputException linear = assertThrows(InvalidInputException.class,
+                () -> p.augmented().transform("foo"));
+        assertThat(linear).hasMessageThat()
+                .isEqualTo("ProbeLinear: probe.transform=foo: the value must be one of crop, resized-crop");
+        InvalidInputException fewShot = assertThrows(InvalidInputException.class,
+                () -> p.fewShot().transform("foo"));
+        assertThat(fewShot).hasMessageThat()
+                .isEqualTo("ProbeFewShot: probe.transform=foo: the value must be one of crop, resized-crop");
+        // As a user types it: --set probe.transform=foo
+        InvalidInputException set = assertThrows(InvalidInputException.class, () -> ProbeLinear.TRANSFORM.parse("foo"));
+        assertThat(set).hasMessageThat()
+                .isEqualTo("--set probe.transform=foo: the value must be one of crop, resized-crop");
+    }
+
+    @Test
     void augmentWithoutTheEncoderAndImagesIsADefinitionProblem() {
         Workflow wf = Workflow.named("w");
         Artifact<Image> data = wf.step("data", ReadIdx.from(FASHION));
@@ -222,7 +296,8 @@ class AugmentedProbeWorkflowTest {
         assertThat(a.digestOf("probe-off")).isEqualTo(a.digestOf("probe"));
         assertThat(a.digestOf("probe-aug")).isNotEqualTo(a.digestOf("probe"));
         // The augmented steps do not depend on the runner's parallelism.
-        for (String step : List.of("probe", "probe-aug", "fewshot-aug")) {
+        assertThat(a.digestOf("probe-rrc")).isNotEqualTo(a.digestOf("probe-aug"));
+        for (String step : List.of("probe", "probe-aug", "fewshot-aug", "probe-rrc")) {
             assertThat(b.digestOf(step)).isEqualTo(a.digestOf(step));
         }
 
@@ -238,9 +313,17 @@ class AugmentedProbeWorkflowTest {
         assertThat(few.getEvaluation()).isEqualTo("fewshot");
         assertThat(few.getDetails()).containsEntry("trainImages", "50");
         assertThat(result(one, a, "probe").getDetails()).doesNotContainKey("augmentation");
+        // The details name the transform used: probe.transform=resized-crop is ImageNet's RandomResizedCrop.
+        ProbeResult rrc = result(one, a, "probe-rrc");
+        assertThat(rrc.getDetails()).containsEntry("trainImages", "500");
+        assertThat(rrc.getDetails()).containsEntry("augmentation",
+                "RandomResizedCrop(28, scale=(0.08, 1), ratio=(3/4, 4/3), bilinear) + RandomHorizontalFlip");
+        assertThat(rrc.getPerClassAccuracy()).isNotEqualTo(aug.getPerClassAccuracy());
 
         String log = String.join("\n", console);
-        assertThat(log).contains("probe-aug: linear probe on 500 augmented training images");
+        assertThat(log).contains("probe-aug: linear probe on 500 augmented training images (RandomCrop(28, padding=4)"
+                + " + RandomHorizontalFlip, re-drawn every epoch)");
+        assertThat(log).contains("probe-rrc: linear probe on 500 augmented training images (RandomResizedCrop(28, ");
         assertThat(log).containsMatch("probe-aug: epoch 3/3 loss \\d+\\.\\d{4} lr [0-9.]+ val \\d+\\.\\d\\d% \\d+"
                 + " img/s ETA 0:00:00");
         assertThat(log).contains("fewshot-aug: few-shot probe on 50 augmented training images");

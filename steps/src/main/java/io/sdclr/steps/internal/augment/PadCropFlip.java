@@ -10,13 +10,13 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * PadCropFlip t = new PadCropFlip(1, 28, PadCropFlip.PADDING);
- * byte[] view = t.apply(pixels, t.draw(new SplittableRandom(PadCropFlip.seed(probeSeed, epoch, id))));
+ * byte[] view = t.apply(pixels, t.draw(new SplittableRandom(ProbeAugmentation.seed(probeSeed, epoch, id))));
  * }</pre>
  *
  * <p>Both steps move whole pixels, so working on the uint8 image is exact: the result is the image torchvision
  * gives before {@code ToTensor}. Stateless apart from its geometry: safe to share between threads.
  */
-public final class PadCropFlip {
+public final class PadCropFlip implements ProbeAugmentation {
     /** {@code transforms.RandomCrop(32, padding=4)} in train_cifar.py; the same 4 pixels at every image size. */
     public static final int PADDING = 4;
 
@@ -41,31 +41,22 @@ public final class PadCropFlip {
         this.padding = padding;
     }
 
-    /**
-     * The seed of one image's draw: depends only on (probe seed, epoch, image id), never on thread count, batch
-     * order or other images (SplitMix64 mixing, as pretraining seeds its views).
-     */
-    public static long seed(long probeSeed, int epoch, long id) {
-        long h = 0x5DC1_2021_0000_0002L; // differs from pretraining's start value: other draws for the same ids
-        for (long p : new long[] {probeSeed, epoch, id}) {
-            h = stafford(h ^ stafford(p + 0x9E37_79B9_7F4A_7C15L));
-        }
-        return h;
-    }
-
-    /** SplitMix64 finaliser (Stafford variant 13). */
-    private static long stafford(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
-    }
-
     /** torchvision order: RandomCrop.get_params draws the top row, then the left column; then the flip coin. */
     public Draw draw(SplittableRandom rng) {
         int top = rng.nextInt(2 * padding + 1);
         int left = rng.nextInt(2 * padding + 1);
         boolean flip = rng.nextDouble() < 0.5;
         return new Draw(top, left, flip);
+    }
+
+    @Override
+    public void apply(byte[] image, SplittableRandom rng, byte[] out) {
+        apply(image, draw(rng), out);
+    }
+
+    @Override
+    public String description() {
+        return "RandomCrop(" + size + ", padding=" + padding + ") + RandomHorizontalFlip";
     }
 
     /** The transformed image, a new array. */

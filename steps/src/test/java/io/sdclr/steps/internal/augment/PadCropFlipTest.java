@@ -97,11 +97,10 @@ class PadCropFlipTest {
     }
 
     @Test
-    void seedDependsOnProbeSeedEpochAndImageOnly() {
-        long base = PadCropFlip.seed(1, 3, 42);
-        assertThat(PadCropFlip.seed(1, 3, 42)).isEqualTo(base);
-        assertThat(PadCropFlip.seed(2, 3, 42)).isNotEqualTo(base);
-        assertThat(PadCropFlip.seed(1, 4, 42)).isNotEqualTo(base);
-        assertThat(PadCropFlip.seed(1, 3, 43)).isNotEqualTo(base);
+    void asAProbeAugmentationItDrawsThenApplies() {
+        PadCropFlip t = new PadCropFlip(1, 4, 2);
+        byte[] out = new byte[16];
+        t.apply(IMAGE, new SplittableRandom(9), out);
+        assertThat(out).isEqualTo(t.apply(IMAGE, t.draw(new SplittableRandom(9))));
     }
 }
