@@ -227,7 +227,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         for (Workflow.Parameter x : wf.parameters()) {
             if (!x.param().isExecutionOnly()) {
                 Object v = x.param().parse(x.value());
-                m.put(x.param().key(), v instanceof List<?> ? x.value() : v);
+                m.put(x.param().key(), x.varies() ? "differs by step" : v instanceof List<?> ? x.value() : v);
             }
         }
         return m;

@@ -142,9 +142,14 @@ class CliErrorsTest {
     void everyShippedWorkflowGivesEachParameterOneValue() {
         ListOutput list = ListOutput.run();
         for (String wf : List.of("smoke", "fmnist-lt", "cifar10-lt", "cifar100-lt", "imagenet100-lt")) {
-            list.parameters(wf).forEach((key, value) -> assertWithMessage("%s: %s", wf, key).that(value)
-                    .isNotEqualTo(ListOutput.DIFFERS));
+            list.parameters(wf).forEach((key, value) -> {
+                if (!(wf.equals("imagenet100-lt") && key.equals("pretrain.temperature"))) {
+                    assertWithMessage("%s: %s", wf, key).that(value).isNotEqualTo(ListOutput.DIFFERS);
+                }
+            });
         }
+        // The one intended exception: the official ImageNet-100-LT runs train SimCLR at τ 0.2 and SDCLR at 0.3.
+        assertThat(list.parameters("imagenet100-lt")).containsEntry("pretrain.temperature", ListOutput.DIFFERS);
         assertThat(list.parameters("imagenet100-lt")).containsEntry("probe.batch", "512");
     }
 
