@@ -2,6 +2,7 @@ package io.sdclr.steps.report;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
@@ -21,6 +22,18 @@ final class Format {
             throw new IllegalArgumentException("cannot write " + v + " to results.json");
         }
         BigDecimal d = new BigDecimal(v).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        return d.signum() == 0 ? "0" : d.toPlainString();
+    }
+
+    /** JSON number with {@code digits} significant digits (losses, mask thresholds); NaN as {@code null}. */
+    static String jsonSignificant(double v, int digits) {
+        if (Double.isNaN(v)) {
+            return "null";
+        }
+        if (Double.isInfinite(v)) {
+            throw new IllegalArgumentException("cannot write " + v + " to results.json");
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN)).stripTrailingZeros();
         return d.signum() == 0 ? "0" : d.toPlainString();
     }
 
@@ -89,6 +102,11 @@ final class Format {
             case "simclr-balanced" -> "SimCLR on D_b (balanced control)";
             default -> method;
         };
+    }
+
+    /** The method's name where space is short (chart legends). */
+    static String shortMethodName(String method) {
+        return method.equals("simclr-balanced") ? "SimCLR on D_b" : methodName(method);
     }
 
     static String evaluationName(String evaluation) {

@@ -7,15 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code report.html}: one self-contained page (inline CSS and SVG, no scripts, no external resources) with the
- * tables of {@code report.md} and, per evaluation, a grouped bar chart of Many / Medium / Few / All with ± sd
- * whiskers and a per-class accuracy chart from head to tail class.
+ * {@code report.html}: one self-contained page (inline CSS, SVG and {@code data:} images; no scripts, no external
+ * resources) with the tables of {@code report.md} and, per evaluation, a grouped bar chart of Many / Medium / Few / All
+ * with ± sd whiskers and a per-class accuracy chart from head to tail class; then the training curves ({@link
+ * CurvesHtml}) and the PIE section ({@link PieHtml}) when the report has them.
  */
 final class HtmlReport {
-
-    private static final String[] PALETTE = {
-        "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"
-    };
 
     private HtmlReport() {}
 
@@ -29,9 +26,13 @@ final class HtmlReport {
                         + "color:#222}\n")
                 .append("table{border-collapse:collapse;margin:1em 0}\n")
                 .append("th,td{border:1px solid #ccc;padding:4px 8px}\n")
-                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
+                .append("td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n")
                 .append("svg{display:block;margin:1em 0}\n")
                 .append("svg text{font-family:system-ui,sans-serif;font-size:12px;fill:#222}\n")
+                .append("table.grid td{vertical-align:top}\n")
+                .append("figure.ex{display:inline-block;margin:2px 4px;text-align:center;font-size:10px;"
+                        + "line-height:1.2;vertical-align:top}\n")
+                .append("img.px{image-rendering:pixelated;display:block;margin:0 auto}\n")
                 .append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(Format.html(title)).append("</h1>\n");
         h.append("<p>Dataset: ").append(Format.html(in.dataset())).append(". ")
@@ -55,13 +56,20 @@ final class HtmlReport {
                 h.append("<td class=\"n\">").append(e.getValue().perSplit().size()).append("</td></tr>\n");
             }
             h.append("</table>\n");
+            if (evaluation.equals(BalancedControl.EVALUATION)) {
+                BalancedControl.of(model).ifPresent(c -> h.append("<p>").append(Format.html(c.sentence()))
+                        .append("</p>\n"));
+            }
             groupBars(h, model, evaluation, column);
             perClassLines(h, model, evaluation, column);
         }
+        paper(h, model);
+        CurvesHtml.render(h, model);
+        PieHtml.render(h, model);
 
         h.append("<h2>Class counts in D<sub>i</sub> per split</h2>\n<table>\n<tr><th>Split</th>");
         for (int c = 0; c < model.numClasses; c++) {
-            h.append("<th>").append(c).append("</th>");
+            h.append("<th>").append(Format.html(model.classNames.get(c))).append("</th>");
         }
         h.append("<th>Total</th></tr>\n");
         for (SplitCounts s : model.splits) {
@@ -88,38 +96,53 @@ final class HtmlReport {
         return h.toString();
     }
 
+    /** The paper's numbers beside ours where the dataset matches; this run's budget beside the paper's. */
+    private static void paper(StringBuilder h, ReportModel model) {
+        String dataset = model.input.dataset();
+        List<PaperResults.Row> rows = PaperResults.rows(dataset);
+        h.append("<h2>Paper (GPU scale)</h2>\n");
+        if (!rows.isEmpty()) {
+            String name = Format.html(PaperResults.paperDataset(dataset));
+            h.append("<p>The paper's ").append(name)
+                    .append(" numbers (Jiang et al., ICML 2021) beside this run's.</p>\n<table>\n<tr><th>")
+                    .append(name).append("</th><th>SimCLR (paper)</th><th>SDCLR (paper)</th>"
+                            + "<th>SimCLR (this run)</th><th>SDCLR (this run)</th></tr>\n");
+            for (PaperResults.Row r : rows) {
+                h.append("<tr><td>").append(Format.html(r.label())).append("</td><td class=\"n\">")
+                        .append(ReportText.paperNumber(r.simclr())).append("</td><td class=\"n\">")
+                        .append(ReportText.paperNumber(r.sdclr())).append("</td><td class=\"n\">")
+                        .append(ReportText.ours(model, "simclr", r)).append("</td><td class=\"n\">")
+                        .append(ReportText.ours(model, "sdclr", r)).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        h.append("<p>").append(Format.html(PaperResults.budget(dataset, model.input.params()))).append("</p>\n");
+    }
+
     private static String color(ReportModel model, String method) {
-        return PALETTE[model.methods.indexOf(method) % PALETTE.length];
+        return Svg.color(model, method);
     }
 
     private static String n(double v) {
-        return Format.fixed(v, 1);
+        return Svg.n(v);
     }
 
-    // Geometry shared by every chart.
-    private static final double WIDTH = 640;
-    private static final double HEIGHT = 300;
-    private static final double LEFT = 50;
-    private static final double RIGHT = 130;
-    private static final double TOP = 20;
-    private static final double BOTTOM = 40;
-    private static final double PLOT_W = WIDTH - LEFT - RIGHT;
-    private static final double PLOT_H = HEIGHT - TOP - BOTTOM;
-
-    /** Opens a chart's {@code <svg>} element, labelled for screen readers. */
-    private static void openSvg(StringBuilder h, String label) {
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(WIDTH)).append("\" height=\"")
-                .append(n(HEIGHT)).append("\" viewBox=\"0 0 ").append(n(WIDTH)).append(' ').append(n(HEIGHT))
-                .append("\" role=\"img\" aria-label=\"").append(Format.html(label)).append("\">\n");
+    private static double clip(double percent) {
+        return Svg.clip(percent);
     }
+
+    private static final double LEFT = Svg.LEFT;
+    private static final double TOP = Svg.TOP;
+    private static final double PLOT_W = Svg.PLOT_W;
+    private static final double PLOT_H = Svg.PLOT_H;
 
     /** Many / Medium / Few / All bars per method, whiskers at mean ± sd (clipped to 0..100). */
     private static void groupBars(
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
         String[] groups = {"Many", "Medium", "Few", "All"};
         List<String> methods = new ArrayList<>(column.keySet());
-        openSvg(h, model.label(evaluation) + ": accuracy by group");
-        yAxis(h, LEFT, TOP, PLOT_W, PLOT_H, "accuracy (%)");
+        Svg.open(h, model.label(evaluation) + ": accuracy by group");
+        Svg.percentAxis(h, "accuracy (%)");
         double groupW = PLOT_W / groups.length;
         double barW = groupW * 0.8 / Math.max(1, methods.size());
         for (int g = 0; g < groups.length; g++) {
@@ -155,7 +178,7 @@ final class HtmlReport {
                     .append(n(TOP + PLOT_H + 18)).append("\" text-anchor=\"middle\">").append(groups[g])
                     .append("</text>\n");
         }
-        legend(h, model, methods, LEFT + PLOT_W + 15, TOP + 10);
+        Svg.legend(h, model, methods);
         h.append("</svg>\n");
     }
 
@@ -164,7 +187,7 @@ final class HtmlReport {
             StringBuilder h, ReportModel model, String evaluation, Map<String, ReportModel.Cell> column) {
         int c = model.numClasses;
         double step = PLOT_W / c;
-        openSvg(h, model.label(evaluation) + ": per-class accuracy, head to tail");
+        Svg.open(h, model.label(evaluation) + ": per-class accuracy, head to tail");
         // D_i count at each rank, averaged over splits, scaled to the plot height.
         double[] counts = new double[c];
         for (SplitCounts s : model.splits) {
@@ -182,10 +205,11 @@ final class HtmlReport {
             double bh = PLOT_H * counts[r] / maxCount;
             h.append("<rect x=\"").append(n(LEFT + r * step + step * 0.1)).append("\" y=\"")
                     .append(n(TOP + PLOT_H - bh)).append("\" width=\"").append(n(step * 0.8)).append("\" height=\"")
-                    .append(n(bh)).append("\" fill=\"#e4e4e4\"><title>rank ").append(r).append(": ")
+                    .append(n(bh)).append("\" fill=\"#e4e4e4\"><title>").append(Format.html(model.rankLabel(r)))
+                    .append(": ")
                     .append(Format.fixed(counts[r], 1)).append(" images in D_i</title></rect>\n");
         }
-        yAxis(h, LEFT, TOP, PLOT_W, PLOT_H, "accuracy (%)");
+        Svg.percentAxis(h, "accuracy (%)");
         List<String> methods = new ArrayList<>(column.keySet());
         for (String method : methods) {
             double[] acc = model.accuracyByRank(column.get(method));
@@ -201,7 +225,7 @@ final class HtmlReport {
                     h.append("<circle cx=\"").append(n(LEFT + (r + 0.5) * step)).append("\" cy=\"")
                             .append(n(TOP + PLOT_H * (1 - clip(acc[r]) / 100))).append("\" r=\"3\" fill=\"")
                             .append(color(model, method)).append("\"><title>")
-                            .append(Format.html(Format.methodName(method))).append(", rank ").append(r).append(": ")
+                            .append(Format.html(Format.methodName(method) + ", " + model.rankLabel(r))).append(": ")
                             .append(Format.fixed(acc[r], 2)).append("</title></circle>\n");
                 }
             }
@@ -209,34 +233,7 @@ final class HtmlReport {
         h.append("<text x=\"").append(n(LEFT + PLOT_W / 2)).append("\" y=\"").append(n(TOP + PLOT_H + 30))
                 .append("\" text-anchor=\"middle\">classes from head (left) to tail (right); grey: D_i count")
                 .append("</text>\n");
-        legend(h, model, methods, LEFT + PLOT_W + 15, TOP + 10);
+        Svg.legend(h, model, methods);
         h.append("</svg>\n");
-    }
-
-    private static void yAxis(StringBuilder h, double left, double top, double plotW, double plotH, String label) {
-        for (int t = 0; t <= 100; t += 20) {
-            double y = top + plotH * (1 - t / 100.0);
-            h.append("<line x1=\"").append(n(left)).append("\" y1=\"").append(n(y)).append("\" x2=\"")
-                    .append(n(left + plotW)).append("\" y2=\"").append(n(y))
-                    .append("\" stroke=\"#ddd\" stroke-width=\"1\"/>\n");
-            h.append("<text x=\"").append(n(left - 6)).append("\" y=\"").append(n(y + 4))
-                    .append("\" text-anchor=\"end\">").append(t).append("</text>\n");
-        }
-        h.append("<text transform=\"translate(").append(n(left - 36)).append(' ').append(n(top + plotH / 2))
-                .append(") rotate(-90)\" text-anchor=\"middle\">").append(Format.html(label)).append("</text>\n");
-    }
-
-    private static void legend(StringBuilder h, ReportModel model, List<String> methods, double x, double y) {
-        for (int m = 0; m < methods.size(); m++) {
-            double yy = y + m * 18;
-            h.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(yy)).append("\" width=\"12\" height=\"12\""
-                    + " fill=\"").append(color(model, methods.get(m))).append("\"/>\n");
-            h.append("<text x=\"").append(n(x + 18)).append("\" y=\"").append(n(yy + 10)).append("\">")
-                    .append(Format.html(Format.methodName(methods.get(m)))).append("</text>\n");
-        }
-    }
-
-    private static double clip(double percent) {
-        return Math.max(0, Math.min(100, percent));
     }
 }

@@ -1,6 +1,6 @@
 package io.sdclr.steps.report;
 
-import io.sdclr.steps.report.Grouping;
+import io.sdclr.steps.avro.PieAnalysis;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -15,7 +15,9 @@ import java.util.Map;
  * Map<String, Object> params = new LinkedHashMap<>();
  * params.put("subset.nMax", 4500);
  * params.put("probe.lr", 30.0);
- * ReportInput in = ReportInput.of("cifar10-lt", "cifar10", params, splitCounts, results);
+ * ReportInput in = ReportInput.of("cifar10-lt", "cifar10", params, splitCounts, results)
+ *     .withCurves(curves)    // optional: training curves of the pretrainings
+ *     .withPies(pies);       // optional: PIE analyses of the encoders
  * }</pre>
  *
  * @param workflow workflow name
@@ -26,6 +28,8 @@ import java.util.Map;
  * @param results one entry per (method, evaluation, split), any order
  * @param evaluationLabels display names of evaluations whose name does not say enough (e.g. {@code knn} →
  *     "kNN, k = 200"); others are named by their evaluation name
+ * @param curves training curves, one per pretraining, any order; empty: no curves section
+ * @param pies PIE analyses, one per encoder, any order; empty: no PIE section
  */
 record ReportInput(
         String workflow,
@@ -34,7 +38,9 @@ record ReportInput(
         Grouping grouping,
         List<SplitCounts> splits,
         List<EvaluationResult> results,
-        Map<String, String> evaluationLabels) {
+        Map<String, String> evaluationLabels,
+        List<TrainingCurve> curves,
+        List<PieAnalysis> pies) {
 
     public ReportInput {
         if (workflow == null || dataset == null || grouping == null) {
@@ -58,6 +64,14 @@ record ReportInput(
         splits = List.copyOf(splits);
         results = List.copyOf(results);
         evaluationLabels = Map.copyOf(evaluationLabels);
+        curves = List.copyOf(curves);
+        pies = List.copyOf(pies);
+    }
+
+    /** Without training curves or PIE analyses. */
+    public ReportInput(String workflow, String dataset, Map<String, Object> params, Grouping grouping,
+            List<SplitCounts> splits, List<EvaluationResult> results, Map<String, String> evaluationLabels) {
+        this(workflow, dataset, params, grouping, splits, results, evaluationLabels, List.of(), List.of());
     }
 
     /** Without evaluation labels. */
@@ -74,5 +88,17 @@ record ReportInput(
             List<SplitCounts> splits,
             List<EvaluationResult> results) {
         return new ReportInput(workflow, dataset, params, Grouping.thirds(), splits, results);
+    }
+
+    /** A copy with these training curves. */
+    public ReportInput withCurves(List<TrainingCurve> newCurves) {
+        return new ReportInput(workflow, dataset, params, grouping, splits, results, evaluationLabels, newCurves,
+                pies);
+    }
+
+    /** A copy with these PIE analyses. */
+    public ReportInput withPies(List<PieAnalysis> newPies) {
+        return new ReportInput(workflow, dataset, params, grouping, splits, results, evaluationLabels, curves,
+                newPies);
     }
 }

@@ -1,5 +1,6 @@
 package io.sdclr.steps.report;
 
+import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.internal.metrics.Group;
 import io.sdclr.steps.internal.metrics.GroupScores;
 import io.sdclr.steps.internal.metrics.GroupSummary;
@@ -9,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -29,6 +31,12 @@ final class ReportModel {
     final List<String> evaluations;
     /** method → evaluation → cell, both in display order; absent when not evaluated. */
     final Map<String, Map<String, Cell>> cells;
+    /** Display name of each class: the dataset's names where known ({@link ClassNames}), else the ids. */
+    final List<String> classNames;
+    /** method → training curves by ascending split, methods in display order; empty without encoders. */
+    final Map<String, List<TrainingCurve>> curves;
+    /** method → PIE numbers, in display order; empty without PIE analyses. */
+    final Map<String, PieModel.Method> pies;
 
     ReportModel(ReportInput input) {
         this.input = input;
@@ -68,7 +76,22 @@ final class ReportModel {
                         r.method() + "/" + r.evaluation() + " has two results for split " + r.split());
             }
         }
-        this.methods = ordered(grouped.keySet(), METHOD_ORDER);
+        TreeMap<String, TreeMap<Integer, TrainingCurve>> curvesByMethod = new TreeMap<>();
+        for (TrainingCurve c : input.curves()) {
+            if (curvesByMethod.computeIfAbsent(c.method(), m -> new TreeMap<>()).put(c.split(), c) != null) {
+                throw new IllegalArgumentException(c.method() + " has two training curves for split " + c.split());
+            }
+        }
+        TreeMap<String, List<PieAnalysis>> piesByMethod = new TreeMap<>();
+        for (PieAnalysis a : input.pies()) {
+            piesByMethod.computeIfAbsent(WriteReport.methodKey(a.getMethod(), a.getTrainSet()),
+                    m -> new ArrayList<>()).add(a);
+        }
+        TreeSet<String> allMethods = new TreeSet<>(grouped.keySet());
+        allMethods.addAll(curvesByMethod.keySet());
+        allMethods.addAll(piesByMethod.keySet());
+        this.methods = ordered(allMethods, METHOD_ORDER);
+        this.classNames = ClassNames.forReport(input.dataset(), numClasses);
         TreeSet<String> allEvaluations = new TreeSet<>();
         grouped.values().forEach(m -> allEvaluations.addAll(m.keySet()));
         this.evaluations = ordered(allEvaluations, EVALUATION_ORDER);
@@ -77,7 +100,8 @@ final class ReportModel {
         for (String method : methods) {
             Map<String, Cell> row = new LinkedHashMap<>();
             for (String evaluation : evaluations) {
-                TreeMap<Integer, EvaluationResult> results = grouped.get(method).get(evaluation);
+                TreeMap<Integer, EvaluationResult> results =
+                        grouped.getOrDefault(method, new TreeMap<>()).get(evaluation);
                 if (results == null) {
                     continue;
                 }
@@ -90,6 +114,34 @@ final class ReportModel {
             cellMap.put(method, row);
         }
         this.cells = cellMap;
+
+        Map<String, List<TrainingCurve>> curveMap = new LinkedHashMap<>();
+        Map<String, PieModel.Method> pieMap = new LinkedHashMap<>();
+        for (String method : methods) {
+            if (curvesByMethod.containsKey(method)) {
+                curveMap.put(method, List.copyOf(curvesByMethod.get(method).values()));
+            }
+            if (piesByMethod.containsKey(method)) {
+                pieMap.put(method, PieModel.of(method, piesByMethod.get(method), numClasses, bySplit,
+                        input.grouping()));
+            }
+        }
+        this.curves = curveMap;
+        this.pies = pieMap;
+    }
+
+    /** Whether any method's PIE analysis has the primary definition (linear classifiers, D_i). */
+    boolean hasPrimaryPies() {
+        return pies.values().stream().anyMatch(PieModel.Method::hasPrimary);
+    }
+
+    /** The class shown at a head-to-tail rank: its name when every split has the same class there. */
+    String rankLabel(int rank) {
+        Set<Integer> at = new java.util.HashSet<>();
+        for (SplitCounts s : splits) {
+            at.add(headToTail(s)[rank]);
+        }
+        return at.size() == 1 ? classNames.get(at.iterator().next()) + " (rank " + rank + ")" : "rank " + rank;
     }
 
     /** Known names in their fixed order, then the others alphabetically. */
@@ -146,7 +198,11 @@ final class ReportModel {
      * io.sdclr.steps.internal.metrics.GroupMetrics#thirds} puts in a lower group comes later.
      */
     int[] headToTail(SplitCounts split) {
-        int[] counts = split.classCounts();
+        return headToTail(split.classCounts());
+    }
+
+    /** Class ids from head to tail of the given D_i counts, as {@link #headToTail(SplitCounts)}. */
+    static int[] headToTail(int[] counts) {
         Integer[] ids = new Integer[counts.length];
         for (int c = 0; c < ids.length; c++) {
             ids[c] = c;

@@ -1,5 +1,6 @@
 package io.sdclr.steps.report;
 
+import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.internal.metrics.GroupSummary;
 import io.sdclr.steps.internal.metrics.MeanSd;
 import java.util.ArrayList;
@@ -8,18 +9,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code results.json} exactly as the CLI contract (design.md) fixes it:
+ * {@code results.json}: the CLI contract's fields (design.md) and, where the report has them, the evidence:
  *
  * <pre>{@code
  * {"workflow": ..., "dataset": ..., "params": {...},
- *  "methods": {"simclr": {"linear": G, "fewshot": G, "knn": G}, "sdclr": {...}},
- *  "splits": [{"split": 0, "class_counts": [...]}]}
+ *  "methods": {"simclr": {"linear": G, "fewshot": G, "knn": G, "curves": [C], "pie": P}, "sdclr": {...}},
+ *  "splits": [{"split": 0, "class_counts": [...]}],
+ *  "classNames": [...],                                   // datasets with known names
+ *  "paper": {"dataset": "CIFAR10-LT", "rows": [R]},       // datasets the paper reports
+ *  "balancedControl": {"evaluation": "linear", "cost": Q, "recovered": Q}}   // with simclr-balanced results
  * G = {"many": S, "medium": S, "few": S, "std": S, "all": S, "per_class": [[...] per split]}
  * S = {"mean": percent, "sd": percent}
+ * C = {"split": 0, "loss": [per epoch], "maskKept": [fraction per epoch], "maskThreshold": [per epoch]}
+ * P = {"splits": [0, 1], "perSplit": [{"split": 0, "prune": 0.9, "maskKept": 0.1, "bnSet": "pruned"}],
+ *      "many": S, "medium": S, "few": S, "all": S,        // linear classifiers, images of D_i
+ *      "perClass": [{"class": 0, "name": "T-shirt/top", "counts": [D_i count per split of "splits"], "rate": S}],
+ *      "byClassifier": {"linear": {"train": B, "test": B}, "knn": {...}}}
+ * B = {"splits": [...], "many": S, "medium": S, "few": S, "all": S, "denseAccuracy": S, "prunedAccuracy": S}
+ * R = {"evaluation": "linear", "group": "all", "simclr": S, "sdclr": S}   // sd null where the paper gives none
+ * Q = {"many": points, "medium": points, "few": points, "all": points}
  * }</pre>
  *
- * Evaluations a method lacks are absent; {@code per_class} rows are in ascending split order; an empty group
- * (possible only with threshold grouping) is {@code null}.
+ * Evaluations a method lacks are absent, and so are {@code curves} without encoders and {@code pie} without PIE
+ * analyses ({@code maskKept} and {@code maskThreshold} are empty for SimCLR); {@code per_class} rows and
+ * {@code perClass} counts are in ascending split order; an empty group (possible only with threshold grouping), a
+ * class without images and a NaN loss are {@code null}. Without the primary PIE definition, {@code pie} has only
+ * {@code splits}, {@code perSplit} and {@code byClassifier}.
  */
 final class ResultsJson {
 
@@ -40,6 +55,12 @@ final class ResultsJson {
         for (String method : model.methods) {
             Map<String, Object> evaluations = new LinkedHashMap<>();
             model.cells.get(method).forEach((evaluation, cell) -> evaluations.put(evaluation, group(cell)));
+            if (model.curves.containsKey(method)) {
+                evaluations.put("curves", curves(model.curves.get(method)));
+            }
+            if (model.pies.containsKey(method)) {
+                evaluations.put("pie", pie(model, model.pies.get(method)));
+            }
             methods.put(method, evaluations);
         }
         root.put("methods", methods);
@@ -55,6 +76,34 @@ final class ResultsJson {
             splits.add(split);
         }
         root.put("splits", splits);
+        if (ClassNames.of(model.input.dataset()).isPresent()) {
+            root.put("classNames", new ArrayList<Object>(model.classNames));
+        }
+        List<PaperResults.Row> paperRows = PaperResults.rows(model.input.dataset());
+        if (!paperRows.isEmpty()) {
+            Map<String, Object> paper = new LinkedHashMap<>();
+            paper.put("dataset", PaperResults.paperDataset(model.input.dataset()));
+            List<Object> rows = new ArrayList<>();
+            for (PaperResults.Row r : paperRows) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("evaluation", r.evaluation());
+                row.put("group", r.group());
+                row.put("simclr", meanSd(r.simclr()));
+                row.put("sdclr", meanSd(r.sdclr()));
+                rows.add(row);
+            }
+            paper.put("rows", rows);
+            root.put("paper", paper);
+        }
+        BalancedControl.of(model).ifPresent(c -> {
+            Map<String, Object> control = new LinkedHashMap<>();
+            control.put("evaluation", BalancedControl.EVALUATION);
+            control.put("cost", groups(c.cost()));
+            if (c.recovered() != null) {
+                control.put("recovered", groups(c.recovered()));
+            }
+            root.put("balancedControl", control);
+        });
         StringBuilder out = new StringBuilder();
         write(out, root, "");
         return out.append('\n').toString();
@@ -78,6 +127,98 @@ final class ResultsJson {
         }
         g.put("per_class", perClass);
         return g;
+    }
+
+    private static List<Object> curves(List<TrainingCurve> curves) {
+        List<Object> out = new ArrayList<>();
+        for (TrainingCurve c : curves) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("split", new Raw(Integer.toString(c.split())));
+            m.put("loss", significant(c.loss()));
+            List<Object> kept = new ArrayList<>();
+            for (double k : c.maskKept()) {
+                kept.add(new Raw(Format.jsonNumber(k)));
+            }
+            m.put("maskKept", kept);
+            m.put("maskThreshold", significant(c.maskThreshold()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Losses and thresholds: 7 significant digits (a float's precision), whatever their magnitude. */
+    private static List<Object> significant(double[] values) {
+        List<Object> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(new Raw(Format.jsonSignificant(v, 7)));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> pie(ReportModel model, PieModel.Method m) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("splits", ints(m.perSplit().stream().map(PieAnalysis::getSplit).toList()));
+        List<Object> perSplit = new ArrayList<>();
+        for (PieAnalysis a : m.perSplit()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("split", new Raw(Integer.toString(a.getSplit())));
+            s.put("prune", new Raw(Format.jsonNumber(a.getPrune())));
+            s.put("maskKept", new Raw(Format.jsonNumber(a.getMaskKept())));
+            s.put("bnSet", a.getBnSet());
+            perSplit.add(s);
+        }
+        p.put("perSplit", perSplit);
+        if (m.hasPrimary()) {
+            putGroups(p, m.primary().groups());
+            List<Object> perClass = new ArrayList<>();
+            for (PieModel.ClassRate c : m.perClass()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("class", new Raw(Integer.toString(c.classId())));
+                row.put("name", model.classNames.get(c.classId()));
+                row.put("counts", ints(c.counts()));
+                row.put("rate", meanSd(c.rate()));
+                perClass.add(row);
+            }
+            p.put("perClass", perClass);
+        }
+        Map<String, Object> byClassifier = new LinkedHashMap<>();
+        for (PieModel.RateSet r : m.rateSets()) {
+            Map<String, Object> set = new LinkedHashMap<>();
+            set.put("splits", ints(r.splits()));
+            putGroups(set, r.groups());
+            set.put("denseAccuracy", meanSd(r.denseAccuracy()));
+            set.put("prunedAccuracy", meanSd(r.prunedAccuracy()));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> byImages = (Map<String, Object>) byClassifier.computeIfAbsent(r.classifier(),
+                    k -> new LinkedHashMap<String, Object>());
+            byImages.put(r.images(), set);
+        }
+        p.put("byClassifier", byClassifier);
+        return p;
+    }
+
+    private static void putGroups(Map<String, Object> into, PieModel.Groups g) {
+        into.put("many", meanSd(g.many()));
+        into.put("medium", meanSd(g.medium()));
+        into.put("few", meanSd(g.few()));
+        into.put("all", meanSd(g.all()));
+    }
+
+    private static Map<String, Object> groups(double[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("many", new Raw(Format.jsonNumber(v[0])));
+        m.put("medium", new Raw(Format.jsonNumber(v[1])));
+        m.put("few", new Raw(Format.jsonNumber(v[2])));
+        m.put("all", new Raw(Format.jsonNumber(v[3])));
+        return m;
+    }
+
+    private static List<Object> ints(List<Integer> values) {
+        List<Object> out = new ArrayList<>();
+        for (int v : values) {
+            out.add(new Raw(Integer.toString(v)));
+        }
+        return out;
     }
 
     private static Map<String, Object> meanSd(MeanSd v) {

@@ -5,8 +5,9 @@ import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Gather;
-import io.sdclr.steps.report.Grouping;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.avro.TrainSet;
 import java.nio.ByteBuffer;
@@ -17,21 +18,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Renders the paper's tables (Many/Medium/Few/Std/All for linear, few-shot and kNN evaluation, mean ± sd over
- * splits) with charts, as {@code report.md}, {@code report.html} and {@code results.json}. Publish its output to
+ * splits) with charts, and the paper's evidence: the training curves of the pretrainings (loss; SDCLR's mask per
+ * epoch), the PIE analysis (PIE rate by group, by class size, example images), the balanced control's reading and
+ * the paper's own numbers, as {@code report.md}, {@code report.html} and {@code results.json}. Publish its output to
  * have the files written to the run's output directory.
  *
  * <pre>{@code
  * wf.publish(wf.step("report", WriteReport.of(wf.outputsOf(ProbeResult.class))
- *     .describing("fmnist-lt", "fashion-mnist", params.asMap())));
+ *     .withEncoders(wf.outputsOf(Encoder.class))       // training curves
+ *     .withPies(wf.outputsOf(PieAnalysis.class))       // PIE tables, chart and image grid
+ *     .describing("fmnist-lt", "fashion-mnist", params.asMap())
+ *     .groupedBy(Grouping.thirds())));
  * }</pre>
+ *
+ * <p>The {@code withX} calls may come in any order; each returns a copy. Without encoders the report has no curves,
+ * without PIE analyses no PIE section. Class names are shown for {@code fashion-mnist}, {@code cifar10} and {@code
+ * cifar100} (the dataset named in {@link #describing}), the paper's numbers for {@code cifar10}, {@code cifar100} and
+ * {@code imagenet-100}.
  */
 public final class WriteReport extends Step<OutputFile> {
     private static final long serialVersionUID = 1L;
@@ -41,27 +56,46 @@ public final class WriteReport extends Step<OutputFile> {
             implements java.io.Serializable {}
 
     private final List<Artifact<ProbeResult>> results;
+    private final List<Artifact<Encoder>> encoders;
+    private final List<Artifact<PieAnalysis>> pies;
     private final Params params;
 
-    private WriteReport(List<Artifact<ProbeResult>> results, Params params) {
+    private WriteReport(List<Artifact<ProbeResult>> results, List<Artifact<Encoder>> encoders,
+            List<Artifact<PieAnalysis>> pies, Params params) {
         super(OutputFile.class);
         this.results = List.copyOf(results);
+        this.encoders = List.copyOf(encoders);
+        this.pies = List.copyOf(pies);
         this.params = params;
     }
 
     public static WriteReport of(List<Artifact<ProbeResult>> results) {
-        return new WriteReport(results, new Params("", "", new TreeMap<>(), Grouping.thirds()));
+        return new WriteReport(results, List.of(), List.of(), new Params("", "", new TreeMap<>(), Grouping.thirds()));
     }
 
     /** Names the workflow and dataset and lists the parameters in the report. */
     public WriteReport describing(String workflow, String dataset, Map<String, Object> workflowParams) {
-        return new WriteReport(results, new Params(workflow, dataset, new TreeMap<>(workflowParams),
+        return new WriteReport(results, encoders, pies, new Params(workflow, dataset, new TreeMap<>(workflowParams),
                 params.grouping()));
     }
 
     /** The Many / Medium / Few rule: {@link Grouping#thirds()} (default; CIFAR) or thresholds (ImageNet). */
     public WriteReport groupedBy(Grouping grouping) {
-        return new WriteReport(results, new Params(params.workflow(), params.dataset(), params.params(), grouping));
+        return new WriteReport(results, encoders, pies,
+                new Params(params.workflow(), params.dataset(), params.params(), grouping));
+    }
+
+    /**
+     * Adds the training curves of these encoders (loss per epoch; for SDCLR the mask's kept fraction and threshold
+     * per epoch), replacing any given before.
+     */
+    public WriteReport withEncoders(List<Artifact<Encoder>> encoderArtifacts) {
+        return new WriteReport(results, encoderArtifacts, pies, params);
+    }
+
+    /** Adds the PIE analyses of these artifacts (one record per encoder), replacing any given before. */
+    public WriteReport withPies(List<Artifact<PieAnalysis>> pieArtifacts) {
+        return new WriteReport(results, encoders, pieArtifacts, params);
     }
 
     @Override
@@ -72,18 +106,45 @@ public final class WriteReport extends Step<OutputFile> {
 
     @Override
     public List<Artifact<?>> inputs() {
-        return new ArrayList<>(results);
+        List<Artifact<?>> all = new ArrayList<>(results);
+        all.addAll(encoders);
+        all.addAll(pies);
+        return all;
     }
 
     @Override
     public PCollection<OutputFile> expand(StepInput in) {
-        PCollectionList<ProbeResult> all = PCollectionList.empty(in.getPipeline());
-        for (Artifact<ProbeResult> r : results) {
-            all = all.and(in.get(r));
+        // Encoders and PIE analyses are few small records: side inputs of the one render call.
+        PCollectionView<List<Encoder>> encoderView = view(in, "encoders", encoders, Encoder.class);
+        PCollectionView<List<PieAnalysis>> pieView = view(in, "pies", pies, PieAnalysis.class);
+        List<PCollectionView<?>> sideInputs = new ArrayList<>();
+        if (encoderView != null) {
+            sideInputs.add(encoderView);
         }
-        return all.apply("flatten", Flatten.pCollections())
+        if (pieView != null) {
+            sideInputs.add(pieView);
+        }
+        return flatten(in, "flatten", results, ProbeResult.class)
                 .apply("gather", Gather.all())
-                .apply("render", ParDo.of(new Render(params)));
+                .apply("render", ParDo.of(new Render(params, encoderView, pieView)).withSideInputs(sideInputs));
+    }
+
+    private static <T extends SpecificRecord> PCollection<T> flatten(StepInput in, String name,
+            List<Artifact<T>> artifacts, Class<T> type) {
+        PCollectionList<T> all = PCollectionList.empty(in.getPipeline());
+        for (Artifact<T> a : artifacts) {
+            all = all.and(in.get(a));
+        }
+        return all.apply(name, Flatten.pCollections()).setCoder(AvroCoder.specific(type));
+    }
+
+    /** All records of {@code artifacts} as one list side input; null when there are none. */
+    private static <T extends SpecificRecord> PCollectionView<List<T>> view(StepInput in, String name,
+            List<Artifact<T>> artifacts, Class<T> type) {
+        if (artifacts.isEmpty()) {
+            return null;
+        }
+        return flatten(in, "flatten " + name, artifacts, type).apply("view " + name, View.asList());
     }
 
     /**
@@ -99,13 +160,19 @@ public final class WriteReport extends Step<OutputFile> {
     static final class Render extends DoFn<Iterable<ProbeResult>, OutputFile> {
         private static final long serialVersionUID = 1L;
         private final Params params;
+        private final PCollectionView<List<Encoder>> encoders;
+        private final PCollectionView<List<PieAnalysis>> pies;
 
-        Render(Params params) {
+        /** {@code encoders} and {@code pies} may be null: none given. */
+        Render(Params params, PCollectionView<List<Encoder>> encoders, PCollectionView<List<PieAnalysis>> pies) {
             this.params = params;
+            this.encoders = encoders;
+            this.pies = pies;
         }
 
         @ProcessElement
-        public void process(@Element Iterable<ProbeResult> all, OutputReceiver<OutputFile> out) {
+        public void process(ProcessContext c) {
+            Iterable<ProbeResult> all = c.element();
             List<ProbeResult> sorted = new ArrayList<>();
             all.forEach(sorted::add);
             sorted.sort(Comparator.comparing((ProbeResult r) -> methodKey(r.getMethod(), r.getTrainSet()))
@@ -134,11 +201,18 @@ public final class WriteReport extends Step<OutputFile> {
                         r.getSplit(),
                         r.getPerClassAccuracy().stream().mapToDouble(Double::doubleValue).toArray()));
             }
+            List<TrainingCurve> curves = new ArrayList<>();
+            for (Encoder e : encoders == null ? List.<Encoder>of() : c.sideInput(encoders)) {
+                curves.add(new TrainingCurve(methodKey(e.getMethod(), e.getTrainSet()), e.getSplit(),
+                        e.getLossPerEpoch().stream().mapToDouble(Float::doubleValue).toArray(),
+                        e.getMaskKeptPerEpoch().stream().mapToDouble(Double::doubleValue).toArray(),
+                        e.getMaskThresholdPerEpoch().stream().mapToDouble(Float::doubleValue).toArray()));
+            }
             ReportInput input = new ReportInput(params.workflow(), params.dataset(),
                     new LinkedHashMap<>(params.params()), params.grouping(), new ArrayList<>(splits.values()),
-                    results, labels);
+                    results, labels, curves, pies == null ? List.of() : c.sideInput(pies));
             for (Map.Entry<String, byte[]> f : ReportRenderer.render(input).entrySet()) {
-                out.output(OutputFile.newBuilder().setPath(f.getKey()).setContent(ByteBuffer.wrap(f.getValue()))
+                c.output(OutputFile.newBuilder().setPath(f.getKey()).setContent(ByteBuffer.wrap(f.getValue()))
                         .build());
             }
         }

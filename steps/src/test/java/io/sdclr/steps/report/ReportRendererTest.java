@@ -83,6 +83,14 @@ class ReportRendererTest {
         assertGolden("golden-report.md", files.get("report.md"));
     }
 
+    /** The same with the evidence: curves, PIE tables, the balanced control ({@link EvidenceFixture#toy()}). */
+    @Test
+    void goldenEvidenceResultsJsonAndMarkdown() throws IOException {
+        SortedMap<String, byte[]> files = ReportRenderer.render(EvidenceFixture.toy());
+        assertGolden("golden-evidence-results.json", files.get("results.json"));
+        assertGolden("golden-evidence-report.md", files.get("report.md"));
+    }
+
     @Test
     void resultsJsonHasTheContractShapeAndHandCheckedNumbers() throws IOException {
         JsonNode root = new ObjectMapper().readTree(ReportRenderer.render(fixture()).get("results.json"));

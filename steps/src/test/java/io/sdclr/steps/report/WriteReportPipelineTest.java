@@ -10,8 +10,11 @@ import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Workflow;
+import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.avro.ProbeResult;
+import io.sdclr.steps.avro.TrainSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -40,6 +43,10 @@ class WriteReportPipelineTest {
     private final Artifact<ProbeResult> simclr = wf.ref("probe-simclr", ProbeResult.class);
     private final Artifact<ProbeResult> sdclr = wf.ref("probe-sdclr", ProbeResult.class);
 
+    private final Artifact<Encoder> encoderSimclr = wf.ref("pretrain-simclr", Encoder.class);
+    private final Artifact<Encoder> encoderSdclr = wf.ref("pretrain-sdclr", Encoder.class);
+    private final Artifact<PieAnalysis> pies = wf.ref("pies", PieAnalysis.class);
+
     private static final List<List<Integer>> COUNTS = List.of(List.of(40, 10, 2), List.of(2, 40, 10));
 
     private static ProbeResult result(Method method, int split, double... perClass) {
@@ -58,6 +65,86 @@ class WriteReportPipelineTest {
         WriteReport step = WriteReport.of(List.of(simclr, sdclr))
                 .describing("toy-lt", "toy", Map.of("pretrain.epochs", 1, "probe.augment", false));
         return in.apply("report", step);
+    }
+
+    private static Encoder encoder(Method method, TrainSet trainSet, int split, List<Float> loss, List<Double> kept,
+            List<Float> threshold) {
+        return Encoder.newBuilder().setMethod(method).setSplit(split).setTrainSet(trainSet).setArch("resnet18")
+                .setWidth(0.25).setChannels(1).setImageSize(28).setMean(List.of(0.286)).setStd(List.of(0.353))
+                .setFeatureDim(128).setEpochs(loss.size()).setHyperParameters(Map.of()).setLossPerEpoch(loss)
+                .setMaskKeptPerEpoch(kept).setMaskThresholdPerEpoch(threshold).setParamsFile("params")
+                .setParamsSha256("0").build();
+    }
+
+    private static Map<String, String> files(Iterable<OutputFile> files) {
+        Map<String, String> byPath = new TreeMap<>();
+        for (OutputFile f : files) {
+            byPath.put(f.getPath(), text(f));
+        }
+        return byPath;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void encodersAndPieAnalysesBecomeCurvesAndThePieSection() {
+        StepInput in = StepInput.forTest(p, StepContext.in("report", tmp))
+                .with(simclr, List.of(result(Method.SIMCLR, 0, 90, 60, 30)))
+                .with(sdclr, List.of(result(Method.SDCLR, 0, 91, 66, 40)))
+                .with(encoderSimclr, List.of(
+                        encoder(Method.SIMCLR, TrainSet.LONG_TAIL, 0, List.of(6.0f, 5.5f), List.of(), List.of()),
+                        encoder(Method.SIMCLR, TrainSet.BALANCED, 0, List.of(6.25f, 5.75f), List.of(), List.of())))
+                .with(encoderSdclr, List.of(encoder(Method.SDCLR, TrainSet.LONG_TAIL, 0, List.of(6.5f, 6.0f),
+                        List.of(0.1, 0.1), List.of(0.0123f, 0.0234f))))
+                .with(pies, List.of(EvidenceFixture.pie(Method.SDCLR, 0, new int[] {40, 10, 2}, List.of(
+                        EvidenceFixture.rates("linear", "train", new double[] {10, 20, 60}, 80, 70)),
+                        EvidenceFixture.examples(3, 1, 28, 0))))
+                .build();
+        // The withX calls in an order different from the class Javadoc's.
+        WriteReport step = WriteReport.of(List.of(simclr, sdclr))
+                .withPies(List.of(pies))
+                .describing("toy-lt", "toy", Map.of("pretrain.epochs", 2))
+                .withEncoders(List.of(encoderSimclr, encoderSdclr));
+        PAssert.that(in.apply("report", step)).satisfies(files -> {
+            Map<String, String> byPath = files(files);
+            JsonNode methods = json(byPath.get("results.json")).get("methods");
+            assertThat(methods.get("sdclr").get("curves").get(0).get("loss").toString()).isEqualTo("[6.5,6]");
+            assertThat(methods.get("sdclr").get("curves").get(0).get("maskThreshold").toString())
+                    .isEqualTo("[0.0123,0.0234]");
+            // The balanced control's encoder is keyed like its results.
+            assertThat(methods.get("simclr-balanced").get("curves").get(0).get("loss").toString())
+                    .isEqualTo("[6.25,5.75]");
+            // Groups of split 0 (counts 40, 10, 2): Many class 0, Medium class 1, Few class 2.
+            assertThat(methods.get("sdclr").get("pie").get("few").get("mean").asDouble()).isEqualTo(60.0);
+            assertThat(methods.get("sdclr").get("pie").get("all").get("mean").asDouble()).isEqualTo(30.0);
+            assertThat(methods.get("simclr").has("pie")).isFalse();
+            assertThat(byPath.get("report.md")).contains("## Training curves");
+            assertThat(byPath.get("report.md")).contains("## Pruning-identified exemplars (PIEs)");
+            assertThat(byPath.get("report.html")).contains("<img class=\"px\" src=\"data:image/png;base64,");
+            assertThat(byPath.get("report.html")).contains("aria-label=\"Pretraining loss per epoch\"");
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
+    @Test
+    void theOrderOfTheWithCallsDoesNotMatterAndEveryArtifactIsAnInput() {
+        WriteReport a = WriteReport.of(List.of(simclr, sdclr)).withEncoders(List.of(encoderSdclr))
+                .withPies(List.of(pies)).describing("w", "cifar10", Map.of("pretrain.epochs", 5))
+                .groupedBy(Grouping.thresholds(100, 20));
+        WriteReport b = WriteReport.of(List.of(simclr, sdclr)).groupedBy(Grouping.thresholds(100, 20))
+                .describing("w", "cifar10", Map.of("pretrain.epochs", 5)).withPies(List.of(pies))
+                .withEncoders(List.of(encoderSdclr));
+        assertThat(a.settings()).isEqualTo(b.settings());
+        assertThat(a.inputs()).containsExactly(simclr, sdclr, encoderSdclr, pies).inOrder();
+        assertThat(b.inputs()).isEqualTo(a.inputs());
+        assertThat(WriteReport.of(List.of(simclr)).inputs()).containsExactly(simclr);
     }
 
     private static String text(OutputFile f) {
