@@ -70,7 +70,8 @@ final class PaperResults {
     /**
      * This run's pretraining budget beside the paper's, from the shown parameters {@code pretrain.epochs}, {@code
      * pretrain.width}, {@code pretrain.arch} and {@code pretrain.batch} (each part left out when its parameter is not
-     * shown); for a dataset the paper does not report, a last sentence saying its numbers are not comparable.
+     * shown); for a dataset the paper does not report, a sentence saying its numbers are not comparable; and whether
+     * the probes trained on cached features rather than on augmented images as the official code does.
      */
     static String budget(String dataset, Map<String, Object> params) {
         boolean imagenet = dataset.equals("imagenet-100");
@@ -99,6 +100,11 @@ final class PaperResults {
             b.append(" The paper's numbers are not comparable on this dataset.");
         } else {
             b.append(" At this budget expect the paper's direction (SDCLR above SimCLR, most on Few), not its values.");
+        }
+        if (Boolean.FALSE.equals(params.get("probe.augment"))) {
+            b.append(" The linear").append(Boolean.FALSE.equals(params.get("fewshot.augment")) ? " and few-shot probes"
+                    : " probe").append(" train on cached, un-augmented features (probe.augment=false); the official"
+                    + " probes train on augmented images through the frozen encoder.");
         }
         return b.toString();
     }
