@@ -89,6 +89,7 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
             prunedSets[i] = new LabeledFeatures(pruned[i], rows[i].labels());
         }
         // The same recipe for both networks, each trained on its own validation features.
+        long t1 = System.nanoTime();
         int[][] linearDense = LinearProbe.trainAndPredict(dense[1], dense[1], classes, settings.probe(), dense[0],
                 dense[2]);
         int[][] linearPruned = LinearProbe.trainAndPredict(prunedSets[1], prunedSets[1], classes, settings.probe(),
@@ -102,6 +103,8 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
         Disagreement linearTest = Disagreement.of(testY, linearDense[1], linearPruned[1], classes);
         Disagreement knnTrain = Disagreement.of(trainY, knnDense[0], knnPruned[0], classes);
         Disagreement knnTest = Disagreement.of(testY, knnDense[1], knnPruned[1], classes);
+        ctx.progress(String.format(Locale.ROOT, "classified D_i and test with both networks' linear classifiers"
+                + " and kNN in %.1f s", (System.nanoTime() - t1) / 1e9));
         progress("linear", linearTrain, linearTest);
         progress("kNN k=" + settings.k(), knnTrain, knnTest);
 

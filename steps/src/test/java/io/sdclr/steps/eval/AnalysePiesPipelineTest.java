@@ -8,6 +8,11 @@ import ai.djl.Device;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Param;
+import io.sdclr.dsl.Params;
+import io.sdclr.dsl.Step;
+import io.sdclr.dsl.WorkflowGraph;
+import io.sdclr.steps.features.ExtractFeatures;
+import io.sdclr.steps.subset.BuildLongTail;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.dsl.Workflow;
@@ -241,6 +246,24 @@ class AnalysePiesPipelineTest {
     }
 
     @Test
+    void inAWorkflowTheRatioIsTheOnePretrainingUsesAndOneSetChangesBoth() {
+        Workflow w = Workflow.named("pies", Params.of(Map.of("pretrain.prune", "0.5", "pie.k", "5")));
+        Artifact<Image> images = w.step("data", ReadIdx.from(FASHION.toString()));
+        Artifact<LongTailSplit> splits = w.step("subset", BuildLongTail.from(images));
+        Artifact<Encoder> enc = w.step("pretrain-sdclr-s0", Pretrain.sdclr().on(images, splits, 0));
+        Artifact<Feature> feats = w.step("features-sdclr-s0", ExtractFeatures.with(enc).of(images));
+        w.step("pies-sdclr-s0", AnalysePies.of(enc, feats).on(images, splits));
+        WorkflowGraph g = w.validate(); // one declaration of pretrain.prune, no conflict
+        Step<?> pies = g.node("pies-sdclr-s0").orElseThrow().step();
+        assertThat(g.node("pies-sdclr-s0").orElseThrow().inputs())
+                .containsExactly("pretrain-sdclr-s0", "features-sdclr-s0", "data", "subset").inOrder();
+        assertThat(pies.paramValues()).containsEntry("pretrain.prune", "0.5");
+        assertThat(pies.paramValues()).containsEntry("pie.k", "5");
+        assertThat(g.node("pretrain-sdclr-s0").orElseThrow().step().paramValues())
+                .containsEntry("pretrain.prune", "0.5");
+    }
+
+    @Test
     void sdclrPrunedAtItsTrainingRatioWithItsPrunedBnSet() throws IOException {
         PCollection<PieAnalysis> out = apply(step(), sdclr, sdclrFeatures);
         double expectedKept;
@@ -287,8 +310,11 @@ class AnalysePiesPipelineTest {
         assertThat(progress.get(0)).startsWith("pruned network: kept 10.0% of conv weights (pretrain.prune=0.9), BN"
                 + " set pruned; extracting 448 images (D_i 148, validation 100, test 200)");
         assertThat(progress.get(1)).startsWith("pruned features of 448 images in ");
-        assertThat(progress.get(2)).startsWith("linear: PIEs ");
-        assertThat(progress.get(3)).startsWith("kNN k=20: PIEs ");
+        assertThat(progress.get(2)).startsWith("classified D_i and test with both networks' linear classifiers and"
+                + " kNN in ");
+        assertThat(progress.get(3)).startsWith("linear: PIEs ");
+        assertThat(progress.get(4)).startsWith("kNN k=20: PIEs ");
+        assertThat(progress).hasSize(5);
     }
 
     /** Up to 2 PIEs and 2 non-PIEs per class, smallest ids, head to tail, each with its image's pixels. */
