@@ -14,6 +14,7 @@ import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.EncoderSpec;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.steps.internal.model.PruneMask;
+import io.sdclr.steps.train.Pretrain;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
         double kept = (double) mask.kept() / mask.total();
         ctx.progress(String.format(Locale.ROOT, "pruned network: kept %.1f%% of conv weights (pretrain.prune=%s),"
                         + " BN set %s; extracting %d images (D_i %d, validation %d, test %d)%s", 100 * kept,
-                settings.prune(), settings.bnSet(), sets.size(), sets.longTail().size(), sets.val().size(),
+                Pretrain.PRUNE.text(settings.prune()), settings.bnSet(), sets.size(), sets.longTail().size(), sets.val().size(),
                 sets.test().size(), encoder.getTrainSet() == TrainSet.BALANCED
                         ? "; the encoder was pretrained on D_b (balanced control), its PIEs are counted on D_i" : ""));
         long t0 = System.nanoTime();
