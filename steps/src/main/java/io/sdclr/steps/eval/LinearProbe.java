@@ -58,6 +58,33 @@ final class LinearProbe {
     }
 
     /**
+     * Trains as {@link #train} does and returns what the chosen epoch's weights predict for each of {@code sets}
+     * (argmax of the logits, ties to the lowest class id): {@code result[i][row]} for {@code sets[i]}. For a
+     * classifier whose predictions are the point (PIEs: the same recipe on two networks' features) rather than its
+     * test accuracy.
+     */
+    public static int[][] trainAndPredict(LabeledFeatures train, LabeledFeatures val, int numClasses,
+            ProbeConfig cfg, LabeledFeatures... sets) {
+        int[][][] out = new int[1][][];
+        run(EpochFeatures.fixed(train), val, val, numClasses, cfg, false, null, (w, b) -> {
+            out[0] = new int[sets.length][];
+            for (int i = 0; i < sets.length; i++) {
+                if (sets[i].size() > 0 && sets[i].dim() != train.dim()) {
+                    throw new IllegalArgumentException(String.format(
+                            "feature dimensions differ: train %d, set %d %d", train.dim(), i, sets[i].dim()));
+                }
+                out[0][i] = predict(sets[i], w, b, train.dim(), numClasses, cfg.batch());
+            }
+        });
+        return out[0];
+    }
+
+    /** Receives the weights of the chosen epoch ({@code w[class][j]}, {@code b[class]}). */
+    private interface ChosenWeights {
+        void accept(float[][] w, float[] b);
+    }
+
+    /**
      * The selection rule: the 0-based index of the first maximum (first best on ties) among the validated epochs
      * (NaN = not validated).
      */
@@ -79,6 +106,18 @@ final class LinearProbe {
             ProbeConfig cfg,
             boolean traced,
             Consumer<String> progress) {
+        return run(source, val, test, numClasses, cfg, traced, progress, null);
+    }
+
+    private static ProbeTrace run(
+            EpochFeatures source,
+            LabeledFeatures val,
+            LabeledFeatures test,
+            int numClasses,
+            ProbeConfig cfg,
+            boolean traced,
+            Consumer<String> progress,
+            ChosenWeights chosen) {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, was " + numClasses);
         }
@@ -203,6 +242,9 @@ final class LinearProbe {
         }
         double[] perClass =
                 Accuracy.perClass(test.y(), predict(test, bestW, bestB, d, c, bmax), c, "probe test set");
+        if (chosen != null) {
+            chosen.accept(bestW, bestB);
+        }
         return new ProbeTrace(new ProbeOutcome(perClass, bestEpoch + 1, bestVal), valHistory, testHistory,
                 lossHistory);
     }

@@ -7,6 +7,7 @@ import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Workflow;
 import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.LongTailSplit;
+import io.sdclr.steps.internal.metrics.Accuracy;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,25 @@ class LinearProbeTest {
         assertThat(o.perClassTestAccuracy()).usingExactEquality()
                 .containsExactly(100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0);
         assertThat(o.validationAccuracy()).isEqualTo(100.0);
+    }
+
+    @Test
+    void trainAndPredictGivesThePredictionsOfTheChosenEpochsWeights() {
+        LabeledFeatures train = clusters(40, 4, 8, 1.5, 1);
+        LabeledFeatures val = clusters(20, 4, 8, 1.5, 2);
+        LabeledFeatures test = clusters(30, 4, 8, 1.5, 3);
+        ProbeConfig cfg = ProbeConfig.linear(5).withEpochs(6).withDecayEpochs(List.of(3)).withLr(3);
+        ProbeOutcome o = LinearProbe.train(train, val, test, 4, cfg);
+        assertThat(o.meanTestAccuracy()).isLessThan(100.0);
+        int[][] pred = LinearProbe.trainAndPredict(train, val, 4, cfg, test, val);
+        assertThat(pred).hasLength(2);
+        assertThat(Accuracy.perClass(test.y(), pred[0], 4, "test")).isEqualTo(o.perClassTestAccuracy());
+        assertThat(Accuracy.overall(val.y(), pred[1])).isEqualTo(o.validationAccuracy());
+        // Validated only after the last epoch, the last epoch is the one kept.
+        ProbeConfig last = cfg.withValidateEvery(cfg.epochs());
+        int[][] atLast = LinearProbe.trainAndPredict(train, val, 4, last, val);
+        assertThat(Accuracy.overall(val.y(), atLast[0]))
+                .isEqualTo(LinearProbe.trainTraced(train, val, test, 4, cfg).validationAccuracy()[5]);
     }
 
     /**

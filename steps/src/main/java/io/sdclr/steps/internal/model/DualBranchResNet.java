@@ -257,10 +257,10 @@ public final class DualBranchResNet implements AutoCloseable {
 
     private NDArray conv(NDArray x, String name, int stride, int pad, Branch branch) {
         NDArray w = params.get(name + ".weight");
-        if (branch == Branch.PRUNED) {
+        if (branch.masked()) {
             NDArray mask = masks.get(name + ".weight");
             if (mask == null) {
-                throw new IllegalStateException("pruned branch run before setMask");
+                throw new IllegalStateException(branch + " branch run before setMask or rebuildMask");
             }
             // weight * mask inside the autograd graph (SDCLR, models/resnet_prune.py prune_conv2d). The product
             // would belong to the parameter's manager and leak once per step; it belongs to this iteration.

@@ -81,8 +81,38 @@ public final class FrozenEncoder implements AutoCloseable {
         return net.spec().featureDim();
     }
 
+    /** Number of BatchNorm sets: 2 for SDCLR (dense, pruned), 1 for SimCLR. */
+    public int bnSets() {
+        return net.bnSets();
+    }
+
+    /**
+     * Builds the prune mask of the loaded (trained) dense conv weights at ratio {@code p}: one global magnitude
+     * threshold over all conv weights, exactly the mask pretraining builds at the start of an epoch
+     * ({@link DualBranchResNet#rebuildMask}). The masked branches ({@link Branch#PRUNED},
+     * {@link Branch#PRUNED_DENSE_BN}) of {@link #embed(List, Branch)} use it; the dense features do not change.
+     */
+    public PruneMask.Summary prune(double p) {
+        DualBranchResNet.loadEngine();
+        boolean prevGrad = Torch.gradMode();
+        Torch.setGradMode(false);
+        try {
+            return net.rebuildMask(p);
+        } finally {
+            Torch.setGradMode(prevGrad);
+        }
+    }
+
     /** Backbone features (after global average pool), dense BN set, eval mode, projection head dropped. */
     public float[][] embed(List<byte[]> images) {
+        return embed(images, Branch.DENSE);
+    }
+
+    /**
+     * Backbone features of {@code branch} in eval mode, projection head dropped. A masked branch needs
+     * {@link #prune} first; {@link Branch#PRUNED} needs an SDCLR encoder (the only one with a pruned BN set).
+     */
+    public float[][] embed(List<byte[]> images, Branch branch) {
         EncoderSpec spec = net.spec();
         int pixels = spec.pixels();
         int dim = featureDim();
@@ -106,7 +136,7 @@ public final class FrozenEncoder implements AutoCloseable {
                 }
                 try (NDManager m = net.manager().newSubManager()) {
                     NDArray in = m.create(x, new Shape(k, spec.channels(), spec.imageSize(), spec.imageSize()));
-                    float[] f = net.features(in, Branch.DENSE, false).toFloatArray();
+                    float[] f = net.features(in, branch, false).toFloatArray();
                     for (int i = 0; i < k; i++) {
                         out[from + i] = java.util.Arrays.copyOfRange(f, i * dim, (i + 1) * dim);
                     }

@@ -75,4 +75,81 @@ class FrozenEncoderTest {
                 () -> FrozenEncoder.load(params, Specs.tiny("sdclr"), Device.cpu()));
         assertThat(other).hasMessageThat().contains("was written for");
     }
+
+    /** An SDCLR network whose pruned-branch BN set differs from the dense one (running variance x4), written out. */
+    private Path sdclrWithDistinctBnSets() {
+        Path params = tmp.resolve("sdclr.params");
+        try (DualBranchResNet net = DualBranchResNet.create(Specs.tiny("sdclr"), Device.cpu(), 21L)) {
+            for (var e : net.buffers().entrySet()) {
+                if (e.getKey().endsWith(".set1.runningVar")) {
+                    e.getValue().muli(4f);
+                }
+            }
+            ParamsFile.write(net, params);
+        }
+        return params;
+    }
+
+    @Test
+    void nothingPrunedWithTheDenseBnSetIsTheDenseNetworkAndThePrunedSetIsAnotherOne() {
+        List<byte[]> images = images(6);
+        try (FrozenEncoder enc = FrozenEncoder.load(sdclrWithDistinctBnSets(), Specs.tiny("sdclr"), Device.cpu())) {
+            assertThat(enc.bnSets()).isEqualTo(2);
+            float[][] dense = enc.embed(images);
+            PruneMask.Summary all = enc.prune(0);
+            assertThat(all.kept()).isEqualTo(all.total());
+            float[][] maskedDenseBn = enc.embed(images, Branch.PRUNED_DENSE_BN);
+            float[][] maskedPrunedBn = enc.embed(images, Branch.PRUNED);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(maskedDenseBn[i]).isEqualTo(dense[i]);
+                assertThat(maskedPrunedBn[i]).isNotEqualTo(dense[i]);
+            }
+            // The dense features do not change once a mask is built.
+            enc.prune(0.9);
+            float[][] pruned = enc.embed(images, Branch.PRUNED_DENSE_BN);
+            float[][] denseAgain = enc.embed(images);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(denseAgain[i]).isEqualTo(dense[i]);
+                assertThat(pruned[i]).isNotEqualTo(dense[i]);
+            }
+        }
+    }
+
+    @Test
+    void pruneBuildsTheTrainingMaskOfTheLoadedWeights() {
+        Path params = sdclrWithDistinctBnSets();
+        PruneMask expected;
+        try (DualBranchResNet net = DualBranchResNet.create(Specs.tiny("sdclr"), Device.cpu(), 0L)) {
+            ParamsFile.read(net, params);
+            expected = PruneMask.global(net, 0.9);
+        }
+        try (FrozenEncoder enc = FrozenEncoder.load(params, Specs.tiny("sdclr"), Device.cpu())) {
+            PruneMask.Summary s = enc.prune(0.9);
+            assertThat(s.kept()).isEqualTo(expected.kept());
+            assertThat(s.total()).isEqualTo(expected.total());
+            assertThat(s.threshold()).isEqualTo(expected.threshold());
+        }
+    }
+
+    @Test
+    void maskedBranchesNeedAMaskAndThePrunedBnSetAnSdclrEncoder() {
+        List<byte[]> images = images(2);
+        try (FrozenEncoder enc = FrozenEncoder.load(sdclrWithDistinctBnSets(), Specs.tiny("sdclr"), Device.cpu())) {
+            IllegalStateException noMask = assertThrows(IllegalStateException.class,
+                    () -> enc.embed(images, Branch.PRUNED_DENSE_BN));
+            assertThat(noMask).hasMessageThat().contains("before setMask or rebuildMask");
+        }
+        Path simclr = tmp.resolve("simclr.params");
+        try (DualBranchResNet net = DualBranchResNet.create(Specs.tiny("simclr"), Device.cpu(), 3L)) {
+            ParamsFile.write(net, simclr);
+        }
+        try (FrozenEncoder enc = FrozenEncoder.load(simclr, Specs.tiny("simclr"), Device.cpu())) {
+            assertThat(enc.bnSets()).isEqualTo(1);
+            enc.prune(0.5);
+            assertThat(enc.embed(images, Branch.PRUNED_DENSE_BN)).hasLength(2);
+            IllegalArgumentException noSet = assertThrows(IllegalArgumentException.class,
+                    () -> enc.embed(images, Branch.PRUNED));
+            assertThat(noSet).hasMessageThat().isEqualTo("a simclr network has no PRUNED branch");
+        }
+    }
 }
