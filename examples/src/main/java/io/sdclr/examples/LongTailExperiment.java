@@ -11,8 +11,10 @@ import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Method;
+import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.avro.ProbeResult;
 import io.sdclr.steps.data.ReadIdx;
+import io.sdclr.steps.eval.AnalysePies;
 import io.sdclr.steps.eval.ClassifyKnn;
 import io.sdclr.steps.report.Grouping;
 import io.sdclr.steps.eval.ProbeFewShot;
@@ -28,8 +30,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The SDCLR experiment: read a dataset, long-tailed subsets, SimCLR and SDCLR pretraining per split, features,
- * linear, few-shot and kNN evaluation, report. The parameters are those the steps declare; the values in
+ * The SDCLR experiment: read a dataset, long-tailed subsets, SimCLR and SDCLR pretraining per split (plus the
+ * balanced control, SimCLR on D_b, unless {@code control.balanced=false}), features, linear, few-shot and kNN
+ * evaluation, the PIE analysis of every encoder, and the report with curves and PIEs. The parameters are those the steps declare; the values in
  * {@link Defaults} are this workflow's defaults for them, given to the steps with their {@code withX} methods.
  * Subclasses choose the dataset ({@link #readData}), optionally the source of the splits ({@link #subsetStep})
  * and the grouping;
@@ -184,6 +187,8 @@ abstract class LongTailExperiment implements WorkflowDefinition {
             }
         }
         wf.publish(wf.step("report", WriteReport.of(wf.outputsOf(ProbeResult.class))
+                .withEncoders(wf.outputsOf(Encoder.class))
+                .withPies(wf.outputsOf(PieAnalysis.class))
                 .describing(name(), d.dataset(), reportParams(wf))
                 .groupedBy(grouping())));
         return wf;
@@ -197,7 +202,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
         return "crop";
     }
 
-    /** Pretrains one encoder ({@code pretrain-ID}) and adds its features, probes and kNN evaluation. */
+    /** Pretrains one encoder ({@code pretrain-ID}) and adds its features, probes, kNN evaluation and PIE analysis. */
     private void evaluate(Workflow wf, String id, Pretrain pretrain, Method m, Artifact<Image> data,
             Artifact<LongTailSplit> subset) {
         Defaults d = defaults;
@@ -219,6 +224,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment())
                 .transform(probeTransform()));
         wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
+        wf.step("pies-" + id, AnalysePies.of(encoder, features).on(data, subset).prune(d.prune()));
     }
 
     /** Parameters shown in the report: every one that can change a result (not execution-only ones). */
