@@ -1,6 +1,7 @@
 package io.sdclr.examples;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
@@ -224,7 +225,14 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .validateEvery(d.fewshotValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment())
                 .transform(probeTransform()));
         wf.step("knn-" + id, ClassifyKnn.on(features).groupedBy(subset).k(d.knnK()));
-        wf.step("pies-" + id, AnalysePies.of(encoder, features).on(data, subset).prune(d.prune()));
+        AnalysePies pies = wf.configure(AnalysePies.of(encoder, features).on(data, subset).prune(d.prune()));
+        if (m == Method.SIMCLR && pies.get(AnalysePies.BN).equals("pruned")) {
+            // Known before anything runs: the step itself would only find out after pretraining.
+            throw new InvalidInputException("pie.bn=pruned: SimCLR encoders (pretrain-%s) have no pruned branch, so"
+                    + " no pruned BN set (only SDCLR trains one); use pie.bn=auto (SDCLR: its pruned set, SimCLR: its"
+                    + " only set) or pie.bn=dense", id);
+        }
+        wf.step("pies-" + id, pies);
     }
 
     /** Parameters shown in the report: every one that can change a result (not execution-only ones). */

@@ -80,12 +80,18 @@ class SmokeEndToEndTest {
     void firstRunComputesEveryStepAndWritesTheReport() throws IOException {
         Cli.Result r = smoke("store", "out1");
         assertThat(r.exitCode()).isEqualTo(0);
-        // data, subset, 2 methods x (pretrain, features, probe, fewshot, knn), report
-        assertThat(ranCached(r)).asList().containsExactly(13, 0).inOrder();
+        // data, subset, 3 encoders (SimCLR, SDCLR, the balanced control) x (pretrain, features, probe, fewshot, knn,
+        // pies), report
+        assertThat(ranCached(r)).asList().containsExactly(21, 0).inOrder();
         assertPretrainProgressOnStderr(r.err());
         JsonNode results = new ObjectMapper().readTree(tmp.resolve("out1/results.json").toFile());
         assertThat(results.path("workflow").asText()).isEqualTo("smoke");
-        for (String m : List.of("simclr", "sdclr")) {
+        for (String m : List.of("simclr", "sdclr", "simclr-balanced")) {
+            // The evidence: PIE rates by group, a loss curve per pretraining.
+            double pies = results.path("methods").path(m).path("pie").path("all").path("mean").asDouble(-1);
+            assertThat(pies).isAtLeast(0.0);
+            assertThat(pies).isAtMost(100.0);
+            assertThat(results.path("methods").path(m).path("curves").get(0).path("loss").size()).isEqualTo(1);
             for (String e : List.of("linear", "fewshot", "knn")) {
                 double all = results.path("methods").path(m).path(e).path("all").path("mean").asDouble(-1);
                 // Real training on real data: far above chance (10%) even after one epoch. (The lowest, SDCLR's
@@ -104,7 +110,7 @@ class SmokeEndToEndTest {
     void secondRunIsAllHitsWithIdenticalFiles() throws IOException {
         Cli.Result r = smoke("store", "out2");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(ranCached(r)).asList().containsExactly(0, 13).inOrder();
+        assertThat(ranCached(r)).asList().containsExactly(0, 21).inOrder();
         for (String f : List.of("results.json", "report.md", "report.html")) {
             assertThat(Files.readAllBytes(tmp.resolve("out2").resolve(f)))
                     .isEqualTo(Files.readAllBytes(tmp.resolve("out1").resolve(f)));
@@ -124,7 +130,7 @@ class SmokeEndToEndTest {
         Cli.Result plan = Cli.run(args.toArray(String[]::new));
         assertThat(plan.exitCode()).isEqualTo(0);
         Map<String, String> lines = planLines(plan);
-        assertThat(lines).hasSize(13);
+        assertThat(lines).hasSize(21);
         lines.forEach((step, reason) -> assertWithMessage(step).that(reason).startsWith("hit "));
     }
 
@@ -141,12 +147,12 @@ class SmokeEndToEndTest {
                 "probe.batch=64");
         assertThat(plan.exitCode()).isEqualTo(0);
         Map<String, String> lines = planLines(plan);
-        assertThat(lines).hasSize(13);
-        for (String m : List.of("simclr", "sdclr")) {
+        assertThat(lines).hasSize(21);
+        for (String m : List.of("simclr", "sdclr", "simclr-balanced")) {
             for (String step : List.of("probe-", "fewshot-")) {
                 assertThat(lines).containsEntry(step + m + "-s0", "miss parameter probe.batch changed 128 -> 64");
             }
-            for (String step : List.of("pretrain-", "features-", "knn-")) {
+            for (String step : List.of("pretrain-", "features-", "knn-", "pies-")) {
                 assertWithMessage(step + m + "-s0").that(lines.get(step + m + "-s0")).startsWith("hit ");
             }
         }
@@ -159,7 +165,7 @@ class SmokeEndToEndTest {
             assertWithMessage("a parameter plan names").that(listed).containsKey(named.group(1));
             count++;
         }
-        assertThat(count).isEqualTo(4);
+        assertThat(count).isEqualTo(6);
     }
 
     @Test
@@ -175,7 +181,8 @@ class SmokeEndToEndTest {
         assertThat(plan.out()).containsMatch("report miss input probe-");
         Cli.Result r = smoke("store", "out3", "--set", "probe.lr=10");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(ranCached(r)).asList().containsExactly(3, 10).inOrder();
+        // The three linear probes and the report.
+        assertThat(ranCached(r)).asList().containsExactly(4, 17).inOrder();
     }
 
     @Test
@@ -183,7 +190,7 @@ class SmokeEndToEndTest {
     void flinkEmbeddedClusterProducesTheSameResults() throws IOException {
         Cli.Result r = smoke("flink-store", "out-flink", "--runner", "flink-local");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(ranCached(r)).asList().containsExactly(13, 0).inOrder();
+        assertThat(ranCached(r)).asList().containsExactly(21, 0).inOrder();
         assertPretrainProgressOnStderr(r.err());
         assertThat(Files.readString(tmp.resolve("out-flink/results.json")))
                 .isEqualTo(Files.readString(tmp.resolve("out1/results.json")));

@@ -8,6 +8,7 @@ import io.sdclr.dsl.Params;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.WorkflowDefinition;
 import io.sdclr.dsl.WorkflowGraph;
+import io.sdclr.steps.eval.AnalysePies;
 import io.sdclr.steps.eval.ProbeFewShot;
 import io.sdclr.steps.eval.ProbeLinear;
 import io.sdclr.steps.train.Pretrain;
@@ -85,6 +86,24 @@ class WorkflowDefaultsTest {
                 "pretrain.temperature", "0.25"));
         assertThat(step(set, "pretrain-sdclr-s0").get(Pretrain.TEMPERATURE)).isEqualTo(0.25);
         assertThat(step(set, "pretrain-simclr-s0").get(Pretrain.TEMPERATURE)).isEqualTo(0.25);
+    }
+
+    @Test
+    void pieAnalysisOfEveryEncoderAndItsBadInputBeforeAnythingRuns() {
+        WorkflowGraph g = build(new FmnistLt(), Map.of());
+        for (String m : List.of("simclr", "sdclr", "simclr-balanced")) {
+            Step<?> pies = step(g, "pies-" + m + "-s1");
+            assertThat(pies.get(Pretrain.PRUNE)).isEqualTo(0.9);
+            assertThat(pies.get(AnalysePies.BN)).isEqualTo("auto");
+        }
+        InvalidInputException simclr = assertThrows(InvalidInputException.class,
+                () -> build(new FmnistLt(), Map.of("pie.bn", "pruned")));
+        assertThat(simclr).hasMessageThat().startsWith("pie.bn=pruned: SimCLR encoders (pretrain-simclr-s0) have no"
+                + " pruned branch");
+        InvalidInputException ratio = assertThrows(InvalidInputException.class,
+                () -> build(new FmnistLt(), Map.of("pretrain.prune", "1")));
+        assertThat(ratio).hasMessageThat().contains("pretrain.prune=1");
+        assertThat(build(new FmnistLt(), Map.of("pie.bn", "dense")).node("pies-simclr-s0")).isPresent();
     }
 
     @Test
