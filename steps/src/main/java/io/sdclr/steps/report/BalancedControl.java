@@ -15,8 +15,12 @@ import java.util.Optional;
  *
  * @param cost [Many, Medium, Few, All] of SimCLR on D_b minus SimCLR on D_i
  * @param recovered the same for SDCLR minus SimCLR (both on D_i); null without SDCLR's linear probe
+ * @param spread the larger population sd over splits of the two SimCLR rows' All accuracy: a cost below it (or below
+ *     {@link #MEASURABLE} points) is too small to measure a recovery against
  */
-record BalancedControl(double[] cost, double[] recovered) {
+record BalancedControl(double[] cost, double[] recovered, double spread) {
+    /** The smallest All cost, in points, against which a recovered share is given. */
+    static final double MEASURABLE = 1.0;
 
     static final String EVALUATION = "linear";
     static final List<String> GROUPS = List.of("Many", "Medium", "Few", "All");
@@ -30,13 +34,25 @@ record BalancedControl(double[] cost, double[] recovered) {
         }
         ReportModel.Cell sdclr = cell(model, "sdclr");
         double[] base = means(simclr.summary());
+        double spread = Math.max(sd(simclr.summary().all().sd()), sd(balanced.summary().all().sd()));
         return Optional.of(new BalancedControl(minus(means(balanced.summary()), base),
-                sdclr == null ? null : minus(means(sdclr.summary()), base)));
+                sdclr == null ? null : minus(means(sdclr.summary()), base), spread));
     }
 
-    /** The share of the All-classes cost that SDCLR recovers; NaN when the long tail cost SimCLR nothing. */
+    /**
+     * The share of the All-classes cost that SDCLR recovers; NaN when the cost is too small to measure against (under
+     * {@link #MEASURABLE} points or under the spread over splits), where a share would be noise.
+     */
     double recoveredShareOfAll() {
-        return recovered == null || !(cost[3] > 0) ? Double.NaN : recovered[3] / cost[3];
+        return recovered == null || !measurable() ? Double.NaN : recovered[3] / cost[3];
+    }
+
+    private boolean measurable() {
+        return cost[3] >= MEASURABLE && cost[3] > spread;
+    }
+
+    private static double sd(double v) {
+        return Double.isNaN(v) ? 0 : v;
     }
 
     /** The report's sentence, e.g. "... costs SimCLR 1.20 / 3.40 / 8.90 points on Many / Medium / Few ...". */
@@ -47,6 +63,10 @@ record BalancedControl(double[] cost, double[] recovered) {
                         + " SimCLR pretrained on the long-tailed D_i.");
         if (!(cost[3] > 0)) {
             b.append(" On All, the long tail costs SimCLR nothing in this run.");
+        } else if (!measurable()) {
+            b.append(" On All, the cost is smaller than ").append(cost[3] < MEASURABLE ? "1 point" : "the spread")
+                    .append(" (sd over splits up to ").append(number(spread))
+                    .append("): too small to measure a recovery against.");
         }
         if (recovered != null) {
             b.append(" SDCLR on D_i recovers ").append(groups(recovered)).append(" points of it (All ")

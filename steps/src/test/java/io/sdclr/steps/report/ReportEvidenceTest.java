@@ -271,6 +271,22 @@ class ReportEvidenceTest {
         assertThat(json(without).has("balancedControl")).isFalse();
     }
 
+    /** fmnist-lt at 5 epochs: the long tail cost SimCLR 0.07 points, so a recovered share (−2109 %) would be noise. */
+    @Test
+    void noRecoveredShareAgainstACostWithinTheNoise() {
+        BalancedControl tiny = new BalancedControl(new double[] {-0.36, 0.70, 0.02, 0.07},
+                new double[] {-1.97, -1.76, -0.78, -1.55}, 0.74);
+        assertThat(tiny.recoveredShareOfAll()).isNaN();
+        assertThat(tiny.sentence()).contains("On All, the cost is smaller than 1 point (sd over splits up to 0.74): too"
+                + " small to measure a recovery against. SDCLR on D_i recovers −1.97 / −1.76 / −0.78 points of it (All"
+                + " −1.55): SDCLR minus SimCLR");
+        BalancedControl noisy = new BalancedControl(new double[] {0, 0, 0, 1.5}, new double[] {0, 0, 0, 0.5}, 2.0);
+        assertThat(noisy.recoveredShareOfAll()).isNaN();
+        assertThat(noisy.sentence()).contains("smaller than the spread (sd over splits up to 2.00)");
+        BalancedControl clear = new BalancedControl(new double[] {0, 0, 0, 4}, new double[] {0, 0, 0, 1}, 0.5);
+        assertThat(clear.recoveredShareOfAll()).isEqualTo(0.25);
+    }
+
     @Test
     void paperNumbersStandBesideOursForCifar10() throws IOException {
         SortedMap<String, byte[]> files = render(EvidenceFixture.tenClass("cifar10", 3));
