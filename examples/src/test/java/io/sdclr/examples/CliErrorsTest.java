@@ -58,14 +58,14 @@ class CliErrorsTest {
     }
 
     @Test
-    void warmupLongerThanTheRunFailsBeforeAnythingRunsNamingBothPretrainSteps() {
+    void warmupLongerThanTheRunFailsBeforeAnythingRunsNamingEveryPretrainStep() {
         Path store = tmp.resolve("store");
         Path out = tmp.resolve("out");
         Cli.Result r = Cli.run("run", "smoke", "--store", store.toString(), "--out", out.toString(), "--device", "cpu",
                 "--set", "pretrain.warmupEpochs=3", "--set", "pretrain.epochs=1");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).startsWith("error: Workflow \"smoke\" has 2 errors:\n");
-        for (String method : List.of("simclr", "sdclr")) {
+        assertThat(r.err()).startsWith("error: Workflow \"smoke\" has 3 errors:\n");
+        for (String method : List.of("simclr", "sdclr", "simclr-balanced")) {
             assertThat(r.err()).containsMatch("\\n\\d\\) \\[INVALID_PARAMETERS\\] step \"pretrain-" + method
                     + "-s0\" \\([^)]+\\): pretrain\\.warmupEpochs=3 is more than pretrain\\.epochs=1\\b");
         }

@@ -62,7 +62,7 @@ class FlinkSessionClusterTest {
         assertWithMessage("sdclr run on the cluster; TaskManager log:\n%s", tmLogTail()).that(r.exitCode()).isEqualTo(0);
         Matcher m = DONE.matcher(r.lastLine());
         assertThat(m.matches()).isTrue();
-        assertThat(m.group(2)).isEqualTo("13");
+        assertThat(m.group(2)).isEqualTo("21");
         assertThat(m.group(3)).isEqualTo("0");
         String runId = m.group(1);
         assertThat(r.err()).contains("running on localhost:" + port);
