@@ -102,12 +102,8 @@ final class EvaluateAugmented {
         public void process(@Element KV<Integer, CoGbkResult> all, OutputReceiver<ProbeResult> out) {
             List<Feature> features = new ArrayList<>();
             all.getValue().getAll(FEATURES).forEach(features::add);
-            EvaluateFeatures.Identity id = EvaluateFeatures.Identity.of(features);
-            if (!id.equals(EvaluateFeatures.Identity.of(encoder))) {
-                throw new IllegalStateException(String.format("the features are those of %s but the probe's"
-                        + " encoder is %s: augment with the encoder the features came from", id,
-                        EvaluateFeatures.Identity.of(encoder)));
-            }
+            EvaluateFeatures.Identity id = EvaluateFeatures.Identity.ofFeaturesOf(encoder, features,
+                    "probe's encoder", "augment with the encoder the features came from");
             FeatureSets sets = FeatureSets.of(features, split);
             LabeledFeatures cached = probe.trainingSet().of(sets);
             EncoderSpec spec = model.spec();

@@ -82,6 +82,19 @@ final class EvaluateFeatures extends PTransform<PCollection<Feature>, PCollectio
             return new Identity(e.getMethod(), e.getSplit(), e.getTrainSet());
         }
 
+        /**
+         * The identity of {@code features}, which must be those of {@code encoder}; {@code what} says what to use
+         * instead, e.g. "augment with the encoder the features came from".
+         */
+        static Identity ofFeaturesOf(Encoder encoder, Iterable<Feature> features, String role, String what) {
+            Identity id = of(features);
+            if (!id.equals(of(encoder))) {
+                throw new IllegalStateException(String.format("the features are those of %s but the %s is %s: %s", id,
+                        role, of(encoder), what));
+            }
+            return id;
+        }
+
         static Identity of(Iterable<Feature> all) {
             Identity id = null;
             for (Feature f : all) {

@@ -58,12 +58,8 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> all, OutputReceiver<PieAnalysis> out) {
         Iterable<Feature> features = all.getValue().getAll(FEATURES);
-        EvaluateFeatures.Identity id = EvaluateFeatures.Identity.of(features);
-        if (!id.equals(EvaluateFeatures.Identity.of(encoder))) {
-            throw new IllegalStateException(String.format("the features are those of %s but the encoder is %s:"
-                    + " analyse the encoder with the features extracted with it", id,
-                    EvaluateFeatures.Identity.of(encoder)));
-        }
+        EvaluateFeatures.Identity.ofFeaturesOf(encoder, features, "encoder",
+                "analyse the encoder with the features extracted with it");
         EncoderSpec spec = model.spec();
         ImageBatch images = ImageBatch.of(all.getValue().getAll(IMAGES), spec.channels(), spec.imageSize(),
                 "the encoder");
