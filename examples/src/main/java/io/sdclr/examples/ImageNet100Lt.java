@@ -17,10 +17,10 @@ import java.util.List;
 
 /**
  * SimCLR vs SDCLR on ImageNet-100-LT with the paper's settings (ResNet-50, 500 epochs, batch 256, lr 0.5, τ 0.2 for
- * SimCLR and 0.3 for SDCLR, pruning 0.3, probes with batch 512 trained on augmented images), on the official SDCLR list files: D_i {@code imageNet_100_LT_train.txt}, D_b
- * {@code imageNet_100_BL_train.txt}, S_b {@code imageNet_100_sub_balance_train_0.01.txt}, validation
- * {@code ImageNet_100_val.txt}, test {@code ImageNet_100_test.txt}. One split, as in the paper. Groups by D_i
- * count: Many > 100, Few < 20.
+ * SimCLR and 0.3 for SDCLR, pruning 0.3, probes with batch 512 trained on augmented images), on the official SDCLR
+ * list files: D_i {@code imageNet_100_LT_train.txt}, D_b {@code imageNet_100_BL_train.txt}, S_b {@code
+ * imageNet_100_sub_balance_train_0.01.txt}, validation {@code ImageNet_100_val.txt}, test {@code
+ * ImageNet_100_test.txt}. One split, as in the paper. Groups by D_i count: Many > 100, Few < 20.
  */
 public final class ImageNet100Lt extends LongTailExperiment {
     /** Read while the workflow is built: it decides which list files the data step reads. */

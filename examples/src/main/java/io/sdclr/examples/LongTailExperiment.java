@@ -33,12 +33,11 @@ import java.util.TreeMap;
 /**
  * The SDCLR experiment: read a dataset, long-tailed subsets, SimCLR and SDCLR pretraining per split (plus the
  * balanced control, SimCLR on D_b, unless {@code control.balanced=false}), features, linear, few-shot and kNN
- * evaluation, the PIE analysis of every encoder, and the report with curves and PIEs. The parameters are those the steps declare; the values in
- * {@link Defaults} are this workflow's defaults for them, given to the steps with their {@code withX} methods.
- * Subclasses choose the dataset ({@link #readData}), optionally the source of the splits ({@link #subsetStep})
- * and the grouping;
- * {@link Smoke}, {@link FmnistLt}, {@link Cifar10Lt}, {@link Cifar100Lt} and {@link ImageNet100Lt} are this
- * workflow with different defaults.
+ * evaluation, the PIE analysis of every encoder, and the report with curves and PIEs. The parameters are those the
+ * steps declare; the values in {@link Defaults} are this workflow's defaults for them, given to the steps with
+ * their {@code withX} methods. Subclasses choose the dataset ({@link #readData}), optionally the source of the
+ * splits ({@link #subsetStep}) and the grouping; {@link Smoke}, {@link FmnistLt}, {@link Cifar10Lt}, {@link
+ * Cifar100Lt} and {@link ImageNet100Lt} are this workflow with different defaults.
  */
 abstract class LongTailExperiment implements WorkflowDefinition {
 

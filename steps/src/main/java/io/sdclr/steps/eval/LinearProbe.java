@@ -91,7 +91,8 @@ final class LinearProbe {
     public static int bestEpochIndex(double[] validationAccuracy) {
         int best = -1;
         for (int e = 0; e < validationAccuracy.length; e++) {
-            if (!Double.isNaN(validationAccuracy[e]) && (best < 0 || validationAccuracy[e] > validationAccuracy[best])) {
+            if (!Double.isNaN(validationAccuracy[e])
+                    && (best < 0 || validationAccuracy[e] > validationAccuracy[best])) {
                 best = e;
             }
         }

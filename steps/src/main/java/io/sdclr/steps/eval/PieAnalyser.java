@@ -70,8 +70,8 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
         double kept = (double) mask.kept() / mask.total();
         ctx.progress(String.format(Locale.ROOT, "pruned network: kept %.1f%% of conv weights (pretrain.prune=%s),"
                         + " BN set %s; extracting %d images (D_i %d, validation %d, test %d)%s", 100 * kept,
-                Pretrain.PRUNE.text(settings.prune()), settings.bnSet(), sets.size(), sets.longTail().size(), sets.val().size(),
-                sets.test().size(), encoder.getTrainSet() == TrainSet.BALANCED
+                Pretrain.PRUNE.text(settings.prune()), settings.bnSet(), sets.size(), sets.longTail().size(),
+                sets.val().size(), sets.test().size(), encoder.getTrainSet() == TrainSet.BALANCED
                         ? "; the encoder was pretrained on D_b (balanced control), its PIEs are counted on D_i" : ""));
         long t0 = System.nanoTime();
         float[][][] pruned = sets.split(model.embed(sets.allPixels(), settings.branch()));
