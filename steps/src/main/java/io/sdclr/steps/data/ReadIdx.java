@@ -120,6 +120,14 @@ public final class ReadIdx extends Step<Image> {
     public PCollection<Image> expand(StepInput in) {
         Path dir = Path.of(get(DIR));
         List<String> chunks = new ArrayList<>();
+        // Every file whole, however few records this run reads: the same directory must pass or fail alike with
+        // any data.trainLimit. Magics and counts first, so that a wrong file is named as such.
+        for (int f = 0; f < FILES.length; f += 2) {
+            IdxFile.checkPair(resolve(dir, FILES[f]), resolve(dir, FILES[f + 1]));
+        }
+        for (String f : FILES) {
+            IdxFile.checkWholeFile(resolve(dir, f));
+        }
         checkSameGeometry(resolve(dir, FILES[0]), resolve(dir, FILES[2]));
         addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), get(TRAIN_LIMIT));
         addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), get(TEST_LIMIT));

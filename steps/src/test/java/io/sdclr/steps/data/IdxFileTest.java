@@ -197,6 +197,48 @@ class IdxFileTest {
         assertThat(e).hasMessageThat().contains("no such file");
     }
 
+    /**
+     * Issue 11, items 1-3: a header that does not match the data (27 rows declared for 28x28 data), a file shorter
+     * or longer than its header says, a gzip stream cut mid-way and an empty file are rejected as a whole, whatever
+     * a run would read of them.
+     */
+    @Test
+    void wholeFileMustHoldExactlyTheDataItsHeaderDeclares() throws IOException {
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path ok = write("ok-" + gzip, idx(new int[] {3, 28, 28}, pattern(3 * 28 * 28)), gzip);
+            assertThat(IdxFile.checkWholeFile(ok).count()).isEqualTo(3);
+
+            Path rows27 = write("rows27-" + gzip, idx(new int[] {3, 27, 28}, pattern(3 * 28 * 28)), gzip);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(rows27));
+            assertThat(e).hasMessageThat().isEqualTo(rows27 + ": the header declares 3 records of 756 bytes (27x28) ="
+                    + " 2268 data bytes after the 16-byte header, but the file holds 2352; the header does not match"
+                    + " the data (wrong dimensions, a truncated file or trailing bytes)");
+            // Reading the first image alone would not notice.
+            assertThat(IdxFile.readImages(rows27, 0, 1)).hasLength(1);
+
+            Path shortFile = write("short-" + gzip, idx(new int[] {3, 2, 2}, pattern(11)), gzip);
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(shortFile));
+            assertThat(e).hasMessageThat().contains("but the file holds 11");
+
+            Path trailing = write("trailing-" + gzip, idx(new int[] {1}, new byte[] {1, 2}), gzip);
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(trailing));
+            assertThat(e).hasMessageThat().contains("declares 1 records of 1 bytes (1 byte each) = 1 data bytes after"
+                    + " the 8-byte header, but the file holds 2");
+
+            Path empty = write("empty-" + gzip, idx(new int[] {0, 28, 28}, new byte[0]), gzip);
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(empty));
+            assertThat(e).hasMessageThat().isEqualTo(empty + ": the header declares 0 records; expected at least one");
+        }
+        Path whole = write("whole.gz", idx(new int[] {100, 4, 4}, pattern(1600)), true);
+        byte[] gz = Files.readAllBytes(whole);
+        Path cut = dir.resolve("cut-half.gz");
+        Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+        // The first records decompress; the whole-file check does not stop there.
+        assertThat(IdxFile.readImages(cut, 0, 1)).hasLength(1);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(cut));
+        assertThat(e).hasMessageThat().startsWith(cut.toString() + ":");
+    }
+
     @Test
     void trainAndTestImagesOfDifferentSizeAreRejectedNamingBothFiles() throws IOException {
         Path train = write("train-images", idx(new int[] {2, 28, 28}, pattern(2 * 28 * 28)), false);

@@ -67,6 +67,41 @@ public final class IdxFile {
         }
     }
 
+    /**
+     * Checks the whole file's structure, however few of its records a run reads: it must hold at least one record
+     * and exactly the data its header declares — count × record size bytes after the header, no more, no less — and,
+     * if gzipped, decompress cleanly to its end. An uncompressed file is checked by its length; a gzipped one is
+     * decompressed in full (about 0.3 s for Fashion-MNIST's 26 MB training images here). Returns the header.
+     */
+    public static IdxHeader checkWholeFile(Path file) {
+        try (InputStream in = open(file)) {
+            IdxHeader header = parseHeader(file, in);
+            if (header.count() == 0) {
+                throw new InvalidInputException("%s: the header declares 0 records; expected at least one", file);
+            }
+            long expected = (long) header.count() * header.recordSize();
+            long data = skipFully(in, Long.MAX_VALUE);
+            if (data != expected) {
+                throw new InvalidInputException("%s: the header declares %d records of %d bytes (%s) = %d data bytes"
+                        + " after the %d-byte header, but the file holds %d; the header does not match the data"
+                        + " (wrong dimensions, a truncated file or trailing bytes)", file, header.count(),
+                        header.recordSize(), dimensions(header), expected, header.dataOffset(), data);
+            }
+            return header;
+        } catch (IOException e) {
+            throw ioFailure(file, e);
+        }
+    }
+
+    private static String dimensions(IdxHeader header) {
+        StringBuilder b = new StringBuilder();
+        int[] dims = header.dims();
+        for (int i = 1; i < dims.length; i++) {
+            b.append(i == 1 ? "" : "x").append(dims[i]);
+        }
+        return b.length() == 0 ? "1 byte each" : b.toString();
+    }
+
     /** All images of the file; see {@link #readImages(Path, int, int)}. */
     public static byte[][] readImages(Path file) {
         return readImages(file, 0, readHeader(file).count());
