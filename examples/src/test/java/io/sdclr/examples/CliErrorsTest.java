@@ -153,6 +153,29 @@ class CliErrorsTest {
         assertThat(list.parameters("imagenet100-lt")).containsEntry("probe.batch", "512");
     }
 
+    /** Issue 11, items 4 and 5: where a run writes is checked before anything runs; one line, exit 2. */
+    @Test
+    void storeOrOutThatCannotBeWrittenIsRefusedBeforeAnythingRuns() throws java.io.IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Cli.Result store = Cli.run("run", "smoke", "--store", file.toString(), "--out", tmp.resolve("o1").toString());
+        assertThat(store.exitCode()).isEqualTo(2);
+        assertThat(store.err().strip()).isEqualTo("error: --store " + file
+                + ": is a file; expected a directory (created if absent)");
+        Cli.Result plan = Cli.run("plan", "smoke", "--store", file.toString());
+        assertThat(plan.exitCode()).isEqualTo(2);
+        assertThat(plan.err().strip()).isEqualTo(store.err().strip());
+
+        Path storeDir = tmp.resolve("fresh-store");
+        Cli.Result out = Cli.run("run", "smoke", "--store", storeDir.toString(), "--out",
+                file.resolve("sub").toString());
+        assertThat(out.exitCode()).isEqualTo(2);
+        assertThat(out.err().strip()).isEqualTo("error: --out " + file.resolve("sub") + ": cannot be created because "
+                + file + " is a file, not a directory");
+        // Nothing ran and nothing was written.
+        assertThat(out.err()).doesNotContain("[sdclr]");
+        assertThat(Files.exists(storeDir)).isFalse();
+    }
+
     @Test
     void generatedSplitKeysWithSplitFilesAreRefusedSayingWhy() {
         Cli.Result r = Cli.run("plan", "cifar10-lt", "--set", "subset.splitDir=/nonexistent/split", "--set",

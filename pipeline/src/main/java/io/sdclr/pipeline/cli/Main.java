@@ -104,7 +104,15 @@ public final class Main implements Callable<Integer> {
         final WorkflowRunner runner;
         final RunRequest request;
 
-        Prepared(RunOptions o) {
+        /** {@code writesOut}: the command publishes to {@code --out}, which is then checked too. */
+        Prepared(RunOptions o, boolean writesOut) {
+            // Where the run writes, before anything else: a bad path must not cost a run.
+            if (writesOut) {
+                Locations.checkWritableDirectory("--store", o.store);
+                Locations.checkWritableDirectory("--out", o.outDir());
+            } else {
+                Locations.checkNotAFile("--store", o.store);
+            }
             definition = new WorkflowCatalog().get(o.workflow);
             params = Params.of(o.set);
             graph = definition.build(params).validate();
@@ -128,7 +136,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Prepared p = new Prepared(options);
+            Prepared p = new Prepared(options, true);
             String runId = newRunId();
             System.err.println("[sdclr] workflow " + p.graph.name() + " run " + runId + " on " + p.runner.runnerName()
                     + ", store " + p.runner.store().root());
@@ -154,7 +162,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Prepared p = new Prepared(options);
+            Prepared p = new Prepared(options, false);
             for (StepStatus s : p.runner.plan(p.graph, p.request)) {
                 System.out.println(s.planLine());
             }
