@@ -239,6 +239,45 @@ class IdxFileTest {
         assertThat(e).hasMessageThat().startsWith(cut.toString() + ":");
     }
 
+    /** Issue 11, item 6: each damage is named as what it is, not by a symptom further on. */
+    @Test
+    void messagesNameTheActualDamage() throws IOException {
+        Path labels = write("labels", idx(new int[] {4}, new byte[] {9, 0, 0, 3}), false);
+        // Labels passed as the images file: its magic, not an image-size mismatch.
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.checkPair(labels, labels));
+        assertThat(e).hasMessageThat().isEqualTo(labels + ": magic 0x00000801, expected 0x00000803 or 0x00000804"
+                + " (IDX unsigned-byte images, 3 or 4 dimensions)");
+        // A labels file carrying the images magic: its magic, not "records of more than 2^31 bytes".
+        byte[] asImages = idx(new int[] {4}, new byte[] {9, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8});
+        asImages[3] = 0x03;
+        Path imagesMagic = write("labels-with-images-magic", asImages, false);
+        Path images = write("images", idx(new int[] {4, 2, 2}, pattern(16)), false);
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.checkPair(images, imagesMagic));
+        assertThat(e).hasMessageThat().isEqualTo(imagesMagic + ": magic 0x00000803, expected 0x00000801"
+                + " (IDX unsigned-byte labels, 1 dimension)");
+        // A gzip file cut inside its data before the magic: a cut gzip stream, not "0 bytes long".
+        byte[] gz = Files.readAllBytes(write("whole-labels.gz", idx(new int[] {4}, new byte[] {1, 2, 3, 4}), true));
+        Path headerOnly = dir.resolve("header-only.gz");
+        Files.write(headerOnly, Arrays.copyOf(gz, 10));
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.readHeader(headerOnly));
+        assertThat(e).hasMessageThat().isEqualTo(headerOnly + ": the gzip data ends after 0 decompressed bytes,"
+                + " before the 4-byte IDX magic: the file is cut short or empty");
+        // 60,000 labels gzipped and cut near the end: the missing record is near the end, not record 0.
+        byte[] many = new byte[60_000];
+        java.util.Random rnd = new java.util.Random(3); // random labels: 30 compressed bytes hold few of them
+        for (int i = 0; i < many.length; i++) {
+            many[i] = (byte) rnd.nextInt(10);
+        }
+        byte[] manyGz = Files.readAllBytes(write("many.gz", idx(new int[] {many.length}, many), true));
+        Path cut = dir.resolve("many-cut.gz");
+        Files.write(cut, Arrays.copyOf(manyGz, manyGz.length - 30));
+        e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(cut, 10));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("record (\\d+) is missing")
+                .matcher(e.getMessage());
+        assertThat(m.find()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isAtLeast(59_000);
+    }
+
     @Test
     void trainAndTestImagesOfDifferentSizeAreRejectedNamingBothFiles() throws IOException {
         Path train = write("train-images", idx(new int[] {2, 28, 28}, pattern(2 * 28 * 28)), false);

@@ -29,6 +29,9 @@ import java.util.zip.ZipException;
  * decompressed file that kept its {@code .gz} name still reads.
  */
 public final class IdxFile {
+    /** Most bytes one read asks for (see readFully). */
+    private static final int READ_CHUNK = 512;
+
 
     private static final int BUFFER = 1 << 16;
 
@@ -48,9 +51,30 @@ public final class IdxFile {
 
     /** Reads the headers of an images file and its labels file and checks that they form a pair. */
     public static IdxHeader checkPair(Path imagesFile, Path labelsFile) {
-        IdxHeader images = readHeader(imagesFile);
-        checkPair(images, readHeader(labelsFile), imagesFile, labelsFile);
+        IdxHeader images = readHeader(imagesFile, IMAGES, IMAGES_WHAT);
+        checkPair(images, readHeader(labelsFile, LABELS, LABELS_WHAT), imagesFile, labelsFile);
         return images;
+    }
+
+    private static final int[] IMAGES = {IdxHeader.IMAGES_MAGIC, IdxHeader.IMAGES_WITH_CHANNELS_MAGIC};
+    private static final String IMAGES_WHAT = "IDX unsigned-byte images, 3 or 4 dimensions";
+    private static final int[] LABELS = {IdxHeader.LABELS_MAGIC};
+    private static final String LABELS_WHAT = "IDX unsigned-byte labels, 1 dimension";
+
+    private static IdxHeader readHeader(Path file, int[] expected, String what) {
+        try (InputStream in = open(file)) {
+            return parseHeader(file, in, expected, what);
+        } catch (IOException e) {
+            throw ioFailure(file, e);
+        }
+    }
+
+    private static boolean isGzip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -114,8 +138,7 @@ public final class IdxFile {
      */
     public static byte[][] readImages(Path file, int from, int count) {
         try (InputStream in = open(file)) {
-            IdxHeader header = parseHeader(file, in);
-            checkImagesMagic(file, header);
+            IdxHeader header = parseHeader(file, in, IMAGES, IMAGES_WHAT);
             if (from < 0 || count < 0 || (long) from + count > header.count()) {
                 throw new IllegalArgumentException(String.format(
                         "%s: cannot read images [%d, %d): the header declares %d images",
@@ -149,8 +172,7 @@ public final class IdxFile {
             throw new IllegalArgumentException("numClasses must be > 0, was " + numClasses);
         }
         try (InputStream in = open(file)) {
-            IdxHeader header = parseHeader(file, in);
-            checkMagic(file, header, IdxHeader.LABELS_MAGIC, "IDX unsigned-byte labels, 1 dimension");
+            IdxHeader header = parseHeader(file, in, LABELS, LABELS_WHAT);
             byte[] raw = new byte[header.count()];
             int read = readFully(in, raw);
             if (read < raw.length) {
@@ -185,15 +207,42 @@ public final class IdxFile {
         int b1 = in.read();
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+            return new BufferedInputStream(new SmallReads(new GZIPInputStream(in, BUFFER)), BUFFER);
         }
         return in;
     }
 
+    /**
+     * Hands out at most {@link #READ_CHUNK} bytes per read: a cut gzip stream throws without returning what it did
+     * inflate in that call, so what a reader above it counts as readable stays accurate to one chunk.
+     */
+    private static final class SmallReads extends java.io.FilterInputStream {
+        SmallReads(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, READ_CHUNK));
+        }
+    }
+
     private static IdxHeader parseHeader(Path file, InputStream in) throws IOException {
+        return parseHeader(file, in, null, null);
+    }
+
+    /**
+     * As {@link #parseHeader(Path, InputStream)}, checking the magic against {@code expected} (when not null) before
+     * the dimensions, so that a file of the wrong kind is named as such rather than by its odd dimensions.
+     */
+    private static IdxHeader parseHeader(Path file, InputStream in, int[] expected, String what) throws IOException {
         byte[] magicBytes = new byte[4];
         int got = readFully(in, magicBytes);
         if (got < 4) {
+            if (isGzip(file)) {
+                throw new InvalidInputException("%s: the gzip data ends after %d decompressed bytes, before the"
+                        + " 4-byte IDX magic: the file is cut short or empty", file, got);
+            }
             throw new InvalidInputException(
                     "%s: not an IDX file: %d bytes long, expected a header starting with a 4-byte magic 0x000008nn",
                     file, got);
@@ -205,6 +254,11 @@ public final class IdxFile {
                     "%s: not an IDX unsigned-byte file: magic 0x%08x, expected 0x000008nn with nn = 01..04 dimensions"
                             + " (0x00000801 labels, 0x00000803 images)",
                     file, magic);
+        }
+        if (expected != null && java.util.Arrays.stream(expected).noneMatch(m -> m == magic)) {
+            throw new InvalidInputException("%s: magic 0x%08x, expected %s (%s)", file, magic,
+                    java.util.Arrays.stream(expected).mapToObj(m -> String.format("0x%08x", m))
+                            .collect(java.util.stream.Collectors.joining(" or ")), what);
         }
         byte[] dimBytes = new byte[4 * ndims];
         if (readFully(in, dimBytes) < dimBytes.length) {
@@ -272,7 +326,8 @@ public final class IdxFile {
         while (off < buf.length) {
             int n;
             try {
-                n = in.read(buf, off, buf.length - off);
+                // At most a chunk per call (see SmallReads): a call that meets the cut loses only that chunk.
+                n = in.read(buf, off, Math.min(READ_CHUNK, buf.length - off));
             } catch (EOFException e) {
                 // GZIPInputStream reports a cut-off stream this way; the caller names the missing record.
                 break;
