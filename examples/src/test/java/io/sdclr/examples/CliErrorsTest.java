@@ -176,6 +176,21 @@ class CliErrorsTest {
         assertThat(Files.exists(storeDir)).isFalse();
     }
 
+    /** Issue 11, item 8: command lines picocli cannot parse get one line and exit 2; --parallelism 0 is refused. */
+    @Test
+    void unparsableCommandLinesAndParallelismZeroAreOneLineErrors() {
+        Cli.Result set = Cli.run("plan", "smoke", "--set", "foo");
+        assertThat(set.exitCode()).isEqualTo(2);
+        assertThat(set.err()).isEqualTo("error: --set foo: expected KEY=VALUE\n(usage: sdclr plan --help)\n");
+        Cli.Result unknown = Cli.run("run", "smoke", "--bogus");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("error: Unknown option: '--bogus'\n(usage: sdclr run --help)\n");
+        Cli.Result zero = Cli.run("plan", "smoke", "--parallelism", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err().strip()).isEqualTo("error: --parallelism 0: expected a whole number >= 1 (leave it out"
+                + " for the runner's default)");
+    }
+
     @Test
     void generatedSplitKeysWithSplitFilesAreRefusedSayingWhy() {
         Cli.Result r = Cli.run("plan", "cifar10-lt", "--set", "subset.splitDir=/nonexistent/split", "--set",

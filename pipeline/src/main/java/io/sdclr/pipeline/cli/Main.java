@@ -50,12 +50,34 @@ public final class Main implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd));
+        cl.setParameterExceptionHandler(Main::usageError);
         return cl.execute(args);
     }
 
     @Override
     public Integer call() {
         CommandLine.usage(this, System.out);
+        return 2;
+    }
+
+    /**
+     * A command line picocli cannot parse: one line naming the option and what was expected, and where to read
+     * more; exit 2. (Picocli's own text repeats itself, e.g. "option option '--set'", and is followed by the whole
+     * usage.)
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String msg = e.getMessage().replace("option option", "option");
+        java.util.regex.Matcher kv = java.util.regex.Pattern
+                .compile("Value for option '(--\\S+)' \\(KEY=VALUE\\) should be in KEY=VALUE format but was (.*)")
+                .matcher(msg);
+        if (kv.matches()) {
+            msg = kv.group(1) + " " + kv.group(2) + ": expected KEY=VALUE";
+        }
+        err.println("error: " + msg);
+        err.println("(usage: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        err.flush();
         return 2;
     }
 
@@ -116,14 +138,12 @@ public final class Main implements Callable<Integer> {
             definition = new WorkflowCatalog().get(o.workflow);
             params = Params.of(o.set);
             graph = definition.build(params).validate();
-            if (o.parallelism < 0) {
-                throw new InvalidInputException("--parallelism %d: expected a whole number >= 1", o.parallelism);
-            }
+            int parallelism = o.parallelismOrDefault();
             if (!List.of("auto", "cpu", "gpu").contains(o.device)) {
                 throw new InvalidInputException("--device %s: expected auto, cpu or gpu", o.device);
             }
             Injector injector = Guice.createInjector(RunnerModules.forName(o.runner),
-                    new RuntimeModule(o.store, new ExecutionSettings(o.device, o.parallelism)));
+                    new RuntimeModule(o.store, new ExecutionSettings(o.device, parallelism)));
             runner = injector.getInstance(WorkflowRunner.class);
             request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
             runner.checkInputs(graph, request);

@@ -40,10 +40,22 @@ final class RunOptions {
             description = "auto (GPU when DJL sees one), cpu or gpu. Not part of any cache key.")
     String device;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--parallelism", paramLabel = "N",
             description = "Runner parallelism (Flink slots / DirectRunner threads); default 1 on direct, 2 on Flink. "
                     + "Training steps always run with 1. Not part of any cache key.")
-    int parallelism;
+    Integer parallelism; // null: the runner's default
+
+    /** The parallelism to run with; 0 stands for the runner's default. */
+    int parallelismOrDefault() {
+        if (parallelism == null) {
+            return 0;
+        }
+        if (parallelism < 1) {
+            throw new io.sdclr.dsl.InvalidInputException("--parallelism %d: expected a whole number >= 1 (leave it"
+                    + " out for the runner's default)", parallelism);
+        }
+        return parallelism;
+    }
 
     Path outDir() {
         return out != null ? out : Path.of("sdclr-out", workflow);
