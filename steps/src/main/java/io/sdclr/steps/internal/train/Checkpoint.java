@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import io.sdclr.steps.internal.model.ParamsFile;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -24,11 +28,13 @@ import java.util.regex.Pattern;
  *
  * <p>Layout: int magic "SDCK", int version, UTF fingerprint, int epoch, int n, float[n] losses, int m, then m
  * times (double kept fraction, float threshold) of the SDCLR mask per epoch (m = 0 for SimCLR), then the tensors of
- * the network and of the optimizer as in {@link ParamsFile#writeTensors}.
+ * the network and of the optimizer as in {@link ParamsFile#writeTensors}, then the SHA-256 of everything before it.
+ * A file whose digest does not match (a flipped byte anywhere: in a tensor, in a name) is never resumed from.
  */
 final class Checkpoint {
     static final int MAGIC = 0x5344434B;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    static final int DIGEST_BYTES = 32;
     private static final Pattern NAME = Pattern.compile("checkpoint-epoch-(\\d+)\\.bin");
 
     private Checkpoint() {}
@@ -37,7 +43,9 @@ final class Checkpoint {
     static Path write(Path dir, String fingerprint, int epoch, float[] losses, double[] maskKept,
             float[] maskThreshold, Map<String, NDArray> model, Map<String, NDArray> optimizer) {
         Path file = dir.resolve("checkpoint-epoch-" + epoch + ".bin");
-        ParamsFile.writeAtomically(file, out -> {
+        ParamsFile.writeAtomically(file, raw -> {
+            MessageDigest md = sha256();
+            DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, md));
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeUTF(fingerprint);
@@ -54,6 +62,8 @@ final class Checkpoint {
             }
             ParamsFile.writeTensors(out, model);
             ParamsFile.writeTensors(out, optimizer);
+            out.flush();
+            raw.write(md.digest());
         });
         for (Path old : list(dir)) {
             if (!old.equals(file)) {
@@ -89,6 +99,10 @@ final class Checkpoint {
      * a problem and leaves the tensors untouched (the fingerprint is checked before any tensor is read).
      */
     static Restored read(Path file, String fingerprint, Map<String, NDArray> model, Map<String, NDArray> optimizer) {
+        String damage = verify(file);
+        if (damage != null) {
+            return new Restored(0, null, null, null, damage);
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {
                 return new Restored(0, null, null, null, "not a checkpoint of this format");
@@ -114,6 +128,45 @@ final class Checkpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file
                     + " (delete it to start over)", e);
+        }
+    }
+
+    /** Null if the file's trailing SHA-256 matches its content, else what is wrong. */
+    static String verify(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size < DIGEST_BYTES) {
+                return "damaged: " + size + " bytes, shorter than its digest";
+            }
+            MessageDigest md = sha256();
+            byte[] stored = new byte[DIGEST_BYTES];
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                byte[] buf = new byte[1 << 16];
+                long left = size - DIGEST_BYTES;
+                while (left > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        return "damaged: shorter than it was a moment ago";
+                    }
+                    md.update(buf, 0, n);
+                    left -= n;
+                }
+                if (in.readNBytes(stored, 0, DIGEST_BYTES) < DIGEST_BYTES) {
+                    return "damaged: its digest is cut short";
+                }
+            }
+            return MessageDigest.isEqual(stored, md.digest()) ? null
+                    : "damaged: its SHA-256 does not match its content (a changed byte); training starts over";
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

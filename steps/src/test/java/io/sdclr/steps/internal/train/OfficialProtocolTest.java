@@ -115,6 +115,53 @@ class OfficialProtocolTest {
         }
     }
 
+    /**
+     * Issue 11, item 7: a checkpoint with a changed byte (in a tensor's values or in a tensor's name) is never
+     * resumed from: the run says why in one line, starts over and ends with the uninterrupted run's parameters.
+     */
+    @Test
+    void damagedCheckpointIsIgnoredAndTrainingStartsOver() throws Exception {
+        PretrainConfig cfg = new PretrainConfig(Specs.tiny("sdclr"), 2, 32, 0.25, 0.5, 0.5, 0, 1e-4, 3L, 1);
+        List<byte[]> images = PretrainLoopTest.images(64);
+        long[] ids = PretrainLoopTest.ids(64);
+        PretrainOutcome whole = PretrainLoop.run(cfg, images, ids, tmp.resolve("w"), tmp.resolve("w.params"),
+                Device.cpu(), s -> {});
+        for (String where : List.of("values", "name")) {
+            Path ckpt = tmp.resolve("k-" + where);
+            PretrainLoop.run(cfg, images, ids, ckpt, tmp.resolve(where + ".params"), Device.cpu(), s -> {}, 1);
+            Path file = ckpt.resolve("checkpoint-epoch-1.bin");
+            assertThat(Checkpoint.verify(file)).isNull();
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            // The first tensor's name follows the header; the middle of the file is inside a tensor's values.
+            int at = where.equals("name") ? indexOf(bytes, "stem.conv".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    : bytes.length / 2;
+            assertThat(at).isGreaterThan(0);
+            bytes[at] ^= 0x10;
+            java.nio.file.Files.write(file, bytes);
+            assertThat(Checkpoint.verify(file)).contains("does not match");
+            List<String> lines = new ArrayList<>();
+            PretrainOutcome resumed = PretrainLoop.run(cfg, images, ids, ckpt, tmp.resolve(where + ".params"),
+                    Device.cpu(), lines::add);
+            assertThat(lines).contains("ignoring checkpoint " + file
+                    + ": damaged: its SHA-256 does not match its content (a changed byte); training starts over");
+            assertThat(lines).doesNotContain("resumed from checkpoint at epoch 1");
+            assertThat(resumed.paramsSha256()).isEqualTo(whole.paramsSha256());
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void sdclrReportsTheMaskOfEveryEpochAndSimclrNone() {
         PretrainConfig sd = new PretrainConfig(Specs.tiny("sdclr"), 2, 32, 0.25, 0.5, 0.9, 0, 1e-4, 3L, 1);
