@@ -122,15 +122,14 @@ public final class ReadIdx extends Step<Image> {
         List<String> chunks = new ArrayList<>();
         // Every file whole, however few records this run reads: the same directory must pass or fail alike with
         // any data.trainLimit. Magics and counts first, so that a wrong file is named as such.
-        for (int f = 0; f < FILES.length; f += 2) {
-            IdxFile.checkPair(resolve(dir, FILES[f]), resolve(dir, FILES[f + 1]));
-        }
+        IdxHeader train = IdxFile.checkPair(resolve(dir, FILES[0]), resolve(dir, FILES[1]));
+        IdxHeader test = IdxFile.checkPair(resolve(dir, FILES[2]), resolve(dir, FILES[3]));
         for (String f : FILES) {
             IdxFile.checkWholeFile(resolve(dir, f));
         }
         checkSameGeometry(resolve(dir, FILES[0]), resolve(dir, FILES[2]));
-        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), get(TRAIN_LIMIT));
-        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), get(TEST_LIMIT));
+        addChunks(chunks, "TRAIN", resolve(dir, FILES[0]), resolve(dir, FILES[1]), train.count(), get(TRAIN_LIMIT));
+        addChunks(chunks, "TEST", resolve(dir, FILES[2]), resolve(dir, FILES[3]), test.count(), get(TEST_LIMIT));
         return in.getPipeline()
                 .apply("chunks", Create.of(chunks).withCoder(StringUtf8Coder.of()))
                 .apply("spread", Reshuffle.viaRandomKey())
@@ -158,11 +157,8 @@ public final class ReadIdx extends Step<Image> {
         return b.toString();
     }
 
-    private static void addChunks(List<String> chunks, String source, Path images, Path labels, int limit) {
-        IdxHeader ih = IdxFile.readHeader(images);
-        IdxHeader lh = IdxFile.readHeader(labels);
-        IdxFile.checkPair(ih, lh, images, labels);
-        int n = ih.dims()[0];
+    /** Chunks of the first {@code limit} (0: all) of the {@code n} records of an images/labels pair. */
+    private static void addChunks(List<String> chunks, String source, Path images, Path labels, int n, int limit) {
         int count = limit == 0 ? n : Math.min(limit, n);
         for (int from = 0; from < count; from += CHUNK) {
             chunks.add(String.join("\t", source, images.toString(), labels.toString(), Integer.toString(from),

@@ -22,16 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Pruning Identified Exemplars (PIEs; Hooker et al. 2019, "What do compressed deep neural networks forget?") of one
@@ -167,14 +160,7 @@ public final class AnalysePies extends Step<PieAnalysis> {
                 Filter.by((Image im) -> im.getSource() == Source.TEST || trainIds.contains(im.getId())));
         PCollection<Feature> dense = in.get(features).apply("features to analyse",
                 Filter.by((Feature f) -> f.getSource() == Source.TEST || trainIds.contains(f.getId())));
-        PCollection<KV<Integer, Feature>> keyedFeatures = dense
-                .apply("key features", WithKeys.<Integer, Feature>of(0).withKeyType(TypeDescriptors.integers()))
-                .setCoder(KvCoder.of(VarIntCoder.of(), dense.getCoder()));
-        PCollection<KV<Integer, Image>> keyedImages = needed
-                .apply("key images", WithKeys.<Integer, Image>of(0).withKeyType(TypeDescriptors.integers()))
-                .setCoder(KvCoder.of(VarIntCoder.of(), needed.getCoder()));
-        return KeyedPCollectionTuple.of(PieAnalyser.FEATURES, keyedFeatures).and(PieAnalyser.IMAGES, keyedImages)
-                .apply("gather", CoGroupByKey.create())
+        return FeaturesWithImages.gather(dense, needed)
                 .apply("analyse", ParDo.of(new PieAnalyser(settings, s, e, in.files(encoder), in.context())));
     }
 

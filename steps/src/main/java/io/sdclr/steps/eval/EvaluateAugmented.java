@@ -20,19 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The Beam body of an augmented probe: keeps the training images of the split, brings them together with all
@@ -41,8 +35,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * the training rows are {@link AugmentedFeatures}.
  */
 final class EvaluateAugmented {
-    private static final TupleTag<Feature> FEATURES = new TupleTag<>("features");
-    private static final TupleTag<Image> IMAGES = new TupleTag<>("images");
 
     private EvaluateAugmented() {}
 
@@ -64,14 +56,7 @@ final class EvaluateAugmented {
         PCollection<Image> train = images
                 .apply("training images", Filter.by((Image im) -> im.getSource() == Source.TRAIN
                         && ids.contains(im.getId())));
-        PCollection<KV<Integer, Feature>> keyedFeats = feats
-                .apply("key features", WithKeys.<Integer, Feature>of(0).withKeyType(TypeDescriptors.integers()))
-                .setCoder(KvCoder.of(VarIntCoder.of(), feats.getCoder()));
-        PCollection<KV<Integer, Image>> keyedImages = train
-                .apply("key images", WithKeys.<Integer, Image>of(0).withKeyType(TypeDescriptors.integers()))
-                .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()));
-        return KeyedPCollectionTuple.of(FEATURES, keyedFeats).and(IMAGES, keyedImages)
-                .apply("gather", CoGroupByKey.create())
+        return FeaturesWithImages.gather(feats, train)
                 .apply("evaluate", ParDo.of(new Train(probe, s, encoder, encoderFiles, ctx)));
     }
 
@@ -101,13 +86,13 @@ final class EvaluateAugmented {
         @ProcessElement
         public void process(@Element KV<Integer, CoGbkResult> all, OutputReceiver<ProbeResult> out) {
             List<Feature> features = new ArrayList<>();
-            all.getValue().getAll(FEATURES).forEach(features::add);
+            all.getValue().getAll(FeaturesWithImages.FEATURES).forEach(features::add);
             EvaluateFeatures.Identity id = EvaluateFeatures.Identity.ofFeaturesOf(encoder, features,
                     "probe's encoder", "augment with the encoder the features came from");
             FeatureSets sets = FeatureSets.of(features, split);
             LabeledFeatures cached = probe.trainingSet().of(sets);
             EncoderSpec spec = model.spec();
-            ImageBatch images = ImageBatch.of(all.getValue().getAll(IMAGES), spec.channels(), spec.imageSize(),
+            ImageBatch images = ImageBatch.of(all.getValue().getAll(FeaturesWithImages.IMAGES), spec.channels(), spec.imageSize(),
                     "the encoder");
             List<Long> expected = probe.trainingSet().ids(split);
             if (images.count() != expected.size()) {

@@ -4,7 +4,6 @@ import io.sdclr.dsl.InputFiles;
 import io.sdclr.dsl.StepContext;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
-import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.avro.PieExample;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The body of {@link AnalysePies}: one {@code DoFn} over the gathered dense features and images of one encoder's
@@ -31,8 +29,6 @@ import org.apache.beam.sdk.values.TupleTag;
  */
 final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
     private static final long serialVersionUID = 1L;
-    static final TupleTag<Feature> FEATURES = new TupleTag<>("features");
-    static final TupleTag<Image> IMAGES = new TupleTag<>("images");
 
     private final AnalysePies.Settings settings;
     private final LongTailSplit split;
@@ -57,11 +53,11 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
 
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> all, OutputReceiver<PieAnalysis> out) {
-        Iterable<Feature> features = all.getValue().getAll(FEATURES);
+        Iterable<Feature> features = all.getValue().getAll(FeaturesWithImages.FEATURES);
         EvaluateFeatures.Identity.ofFeaturesOf(encoder, features, "encoder",
                 "analyse the encoder with the features extracted with it");
         EncoderSpec spec = model.spec();
-        ImageBatch images = ImageBatch.of(all.getValue().getAll(IMAGES), spec.channels(), spec.imageSize(),
+        ImageBatch images = ImageBatch.of(all.getValue().getAll(FeaturesWithImages.IMAGES), spec.channels(), spec.imageSize(),
                 "the encoder");
         PieSets sets = PieSets.of(images, features, split);
         int classes = split.getNumClasses();

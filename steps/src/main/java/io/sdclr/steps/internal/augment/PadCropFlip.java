@@ -73,10 +73,7 @@ public final class PadCropFlip implements ProbeAugmentation {
      */
     public void apply(byte[] image, Draw d, byte[] out) {
         int plane = size * size;
-        if (image.length != channels * plane || out.length != channels * plane) {
-            throw new IllegalArgumentException(String.format("image %d and output %d bytes, expected %d = %d x %d x %d",
-                    image.length, out.length, channels * plane, channels, size, size));
-        }
+        ProbeAugmentation.checkSizes(image, out, channels, size);
         int dy = d.top() - padding;
         int dx = d.left() - padding;
         for (int c = 0; c < channels; c++) {

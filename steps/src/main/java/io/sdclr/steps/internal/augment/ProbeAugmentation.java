@@ -39,6 +39,15 @@ public interface ProbeAugmentation {
         };
     }
 
+    /** Rejects an image or output array that is not {@code channels x size x size} bytes. */
+    static void checkSizes(byte[] image, byte[] out, int channels, int size) {
+        int n = channels * size * size;
+        if (image.length != n || out.length != n) {
+            throw new IllegalArgumentException(String.format("image %d and output %d bytes, expected %d = %d x %d x %d",
+                    image.length, out.length, n, channels, size, size));
+        }
+    }
+
     /**
      * The seed of one image's draw: depends only on (probe seed, epoch, image id), never on thread count, batch
      * order or other images (SplitMix64 mixing, as pretraining seeds its views). The same for every transform.

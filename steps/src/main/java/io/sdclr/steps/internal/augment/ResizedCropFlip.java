@@ -128,10 +128,7 @@ public final class ResizedCropFlip implements ProbeAugmentation {
      */
     public void apply(byte[] image, Draw d, byte[] out) {
         int plane = size * size;
-        if (image.length != channels * plane || out.length != channels * plane) {
-            throw new IllegalArgumentException(String.format("image %d and output %d bytes, expected %d = %d x %d x %d",
-                    image.length, out.length, channels * plane, channels, size, size));
-        }
+        ProbeAugmentation.checkSizes(image, out, channels, size);
         Box b = d.box();
         if (b.top() < 0 || b.left() < 0 || b.height() < 1 || b.width() < 1 || b.top() + b.height() > size
                 || b.left() + b.width() > size) {
