@@ -1,5 +1,7 @@
 package io.sdclr.examples.bench;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.pipeline.cli.Benchmark;
 import io.sdclr.pipeline.store.ArtifactStore;
@@ -40,9 +42,14 @@ import java.util.stream.Collectors;
  * <p>Options: {@code --method sdclr} (or a comma-separated list), {@code --width 0.25}, {@code --batch 256}, {@code --iters 200}
  * (total iterations, spread over {@code --epochs 4}, each epoch rebuilding the SDCLR mask), {@code --data FILE}
  * (an IDX image file), {@code --allocator tuned|default[,..]}, {@code --reference pytorch},
- * {@code --rounds N}, {@code --python /usr/bin/python3}. A single configuration runs in this process and ends
+ * {@code --rounds N}, {@code --python /usr/bin/python3}, {@code --device auto|cpu|gpu}, {@code --view-threads N}
+ * (CPU threads making the next batch's views while one trains; 0: none, default as pretraining's),
+ * {@code --checkpoints DIR} (a checkpoint after every epoch there; a rerun resumes from it: the kill-and-resume
+ * check of infra/gpu-check). A single configuration runs in this process and ends
  * with the CLI contract's line {@code bench: method=M width=W batch=B images_per_second=R aug_fraction=F
- * peak_rss_mb=P}, after a {@code bench-detail:} line (implementation, allocator, forward/backward/update images/s,
+ * peak_rss_mb=P}, after a {@code bench-device:} line (device, view threads, share of the training thread's time
+ * spent waiting for views, GPU memory in use, final loss, digest of the trained parameters) and a
+ * {@code bench-detail:} line (implementation, allocator, forward/backward/update images/s,
  * RSS after each epoch). Several configurations run as child processes, one at a time in alternation, and end
  * with a table and the ratios the targets are about (see docs/benchmarks.md).
  */
@@ -51,18 +58,25 @@ public final class BenchPretrain implements Benchmark {
     static final Map<String, String> TUNED = Map.of("MALLOC_MMAP_MAX_", "0",
             "MALLOC_TRIM_THRESHOLD_", "68719476736", "MALLOC_TOP_PAD_", "1073741824");
     private static final List<String> OPTIONS = List.of("--method", "--width", "--batch", "--iters", "--epochs",
-            "--data", "--allocator", "--reference", "--rounds", "--python");
+            "--data", "--allocator", "--reference", "--rounds", "--python", "--device", "--view-threads",
+            "--checkpoints");
 
     /** Parsed command line. */
     record Options(List<String> methods, double width, int batch, int iters, int epochs, String data,
-            List<String> allocators, boolean pytorch, int rounds, String python) {
+            List<String> allocators, boolean pytorch, int rounds, String python, String device, int viewThreads,
+            String checkpoints) {
         boolean single() {
             return methods.size() == 1 && allocators.isEmpty() && !pytorch && rounds == 1;
         }
 
         List<String> common(String method) {
-            return List.of("--method", method, "--width", Double.toString(width), "--batch", Integer.toString(batch),
-                    "--iters", Integer.toString(iters), "--epochs", Integer.toString(epochs), "--data", data);
+            List<String> args = new ArrayList<>(List.of("--method", method, "--width", Double.toString(width),
+                    "--batch", Integer.toString(batch), "--iters", Integer.toString(iters), "--epochs",
+                    Integer.toString(epochs), "--data", data, "--device", device));
+            if (viewThreads >= 0) {
+                args.addAll(List.of("--view-threads", Integer.toString(viewThreads)));
+            }
+            return args;
         }
     }
 
@@ -126,6 +140,9 @@ public final class BenchPretrain implements Benchmark {
         boolean pytorch = false;
         int rounds = 1;
         String python = "/usr/bin/python3";
+        String device = "auto";
+        int viewThreads = -1;
+        String checkpoints = null;
         for (int i = 0; i < args.size(); i += 2) {
             String a = args.get(i);
             String v = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -151,14 +168,25 @@ public final class BenchPretrain implements Benchmark {
                     pytorch = true;
                 }
                 case "--rounds" -> rounds = (int) number(a, v);
+                case "--device" -> device = list(a, v, List.of("auto", "cpu", "gpu")).get(0);
+                case "--view-threads" -> viewThreads = (int) number(a, v);
+                case "--checkpoints" -> checkpoints = v;
                 default -> python = v; // --python
             }
+        }
+        if (viewThreads < -1 || viewThreads > 256) {
+            throw new InvalidInputException("bench pretrain: --view-threads %d: expected 0 (views made on the "
+                    + "training thread) to 256", viewThreads);
+        }
+        if (checkpoints != null && (methods.size() > 1 || rounds > 1)) {
+            throw new InvalidInputException("bench pretrain: --checkpoints is for one method and one round");
         }
         if (batch < 2 || iters < 1 || epochs < 1 || epochs > iters || rounds < 1) {
             throw new InvalidInputException("bench pretrain: expected --batch >= 2, 1 <= --epochs <= --iters and "
                     + "--rounds >= 1; got --batch %d --iters %d --epochs %d --rounds %d", batch, iters, epochs, rounds);
         }
-        return new Options(methods, width, batch, iters, epochs, data, allocators, pytorch, rounds, python);
+        return new Options(methods, width, batch, iters, epochs, data, allocators, pytorch, rounds, python, device,
+                viewThreads, checkpoints);
     }
 
     /** One configuration in this JVM: returns its {@code bench-detail:} and {@code bench:} lines. */
@@ -178,20 +206,36 @@ public final class BenchPretrain implements Benchmark {
         EncoderSpec spec = new EncoderSpec(method, "resnet18", o.width(), 1, side, List.of(0.2860),
                 List.of(0.3530));
         // lr 0.5 x batch / 512: the value this benchmark always trained with (speed does not depend on it).
+        // With --checkpoints: one after every epoch, and a run killed in between resumes from the newest.
         PretrainConfig cfg = new PretrainConfig(spec, o.epochs(), o.batch(), 0.5 * o.batch() / 512.0, 0.2, 0.9, 1,
-                1e-4, 1, 0);
+                1e-4, 1, o.checkpoints() == null ? 0 : 1);
+        Device device = Devices.resolve(o.device());
+        int viewThreads = o.viewThreads() >= 0 ? o.viewThreads() : PretrainLoop.viewThreads(device);
         List<Long> rss = new ArrayList<>();
+        long[] gpuMb = {-1};
         Path dir = Files.createTempDirectory("sdclr-bench");
         try {
-            PretrainOutcome out = PretrainLoop.run(cfg, images, ids, null, dir.resolve("enc.params"),
-                    Devices.resolve("auto"), line -> {
+            PretrainOutcome out = PretrainLoop.run(cfg, images, ids,
+                    o.checkpoints() == null ? null : Path.of(o.checkpoints()), dir.resolve("enc.params"), device,
+                    viewThreads, line -> {
                         System.err.println("[bench] " + line);
                         if (line.contains(" done ")) {
                             rss.add(procStatusMb("VmRSS"));
-                            System.err.println("[bench] " + memory(rss.get(rss.size() - 1)));
+                            String gpu = "";
+                            if (device.isGpu()) {
+                                // The whole device's use (this process, its CUDA context and torch's cache).
+                                long used = CudaUtils.getGpuMemory(device).getCommitted() >> 20;
+                                gpuMb[0] = Math.max(gpuMb[0], used);
+                                gpu = "; GPU memory in use " + used + " MB";
+                            }
+                            System.err.println("[bench] " + memory(rss.get(rss.size() - 1)) + gpu);
                         }
                     });
-            return BenchSummary.lines("djl", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
+            String deviceLine = String.format(Locale.ROOT, "bench-device: device=%s view_threads=%d "
+                    + "data_wait_fraction=%.4f gpu_mem_mb=%d epochs=%d final_loss=%.6f params_sha256=%s%n",
+                    device.isGpu() ? "gpu" + device.getDeviceId() : "cpu", viewThreads, out.augmentFraction(),
+                    gpuMb[0], out.epochs(), out.lossPerEpoch()[out.epochs() - 1], out.paramsSha256());
+            return deviceLine + BenchSummary.lines("djl", method, o.width(), o.batch(), o.epochs() * (n / o.batch()),
                     currentAllocator(), out.imagesPerSecond(), out.stepImagesPerSecond(), out.augmentFraction(),
                     procStatusMb("VmHWM"), rss);
         } finally {

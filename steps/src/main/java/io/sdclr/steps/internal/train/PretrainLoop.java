@@ -1,6 +1,5 @@
 package io.sdclr.steps.internal.train;
 
-import io.sdclr.steps.internal.augment.Augmentation;
 import io.sdclr.steps.internal.model.Torch;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -17,8 +16,6 @@ import io.sdclr.steps.internal.model.ParamsFile;
 import io.sdclr.steps.internal.model.PruneMask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,12 +54,56 @@ public final class PretrainLoop {
 
     public static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
             Path paramsOut, Device device, Consumer<String> progress) {
-        return run(cfg, images, ids, checkpointDir, paramsOut, device, progress, Integer.MAX_VALUE);
+        return run(cfg, images, ids, checkpointDir, paramsOut, device, viewThreads(device), progress);
+    }
+
+    /**
+     * As above, with {@code viewThreads} CPU threads making the next batch's views while the current one trains
+     * (0: made on the training thread, no overlap). The result does not depend on it.
+     */
+    public static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
+            Path paramsOut, Device device, int viewThreads, Consumer<String> progress) {
+        return run(cfg, images, ids, checkpointDir, paramsOut, device, viewThreads, progress, Integer.MAX_VALUE,
+                device.isGpu());
+    }
+
+    /**
+     * CPU threads that make views ahead of the step: {@code SDCLR_VIEW_THREADS} (environment) or the
+     * {@code sdclr.viewThreads} system property when set, else 1 on CPU (augmentation is about 1% of a CPU step;
+     * torch's threads keep the cores) and up to 8 beside a GPU, which trains a small-image batch in milliseconds.
+     */
+    public static int viewThreads(Device device) {
+        String v = System.getProperty("sdclr.viewThreads", System.getenv("SDCLR_VIEW_THREADS"));
+        if (v != null && !v.isBlank()) {
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 0 && n <= 256) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the error
+            }
+            throw new InvalidInputException("SDCLR_VIEW_THREADS is \"%s\", expected a whole number from 0 to 256 "
+                    + "(0: make the views on the training thread)", v);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return device.isGpu() ? Math.max(1, Math.min(8, cpus - 1)) : 1;
     }
 
     /** As the public {@code run}, but returns null right after epoch {@code killAfterEpoch} (tests a killed run). */
     static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
-            Path paramsOut, Device device, Consumer<String> progress, int killAfterEpoch) {
+            Path paramsOut, Device device, int viewThreads, Consumer<String> progress, int killAfterEpoch) {
+        return run(cfg, images, ids, checkpointDir, paramsOut, device, viewThreads, progress, killAfterEpoch,
+                device.isGpu());
+    }
+
+    /**
+     * The loop. {@code lossOnDevice}: sum the loss on the device and read it back once per progress line and
+     * epoch (what a GPU gets), instead of reading it every iteration (what the CPU gets).
+     */
+    static PretrainOutcome run(PretrainConfig cfg, List<byte[]> images, long[] ids, Path checkpointDir,
+            Path paramsOut, Device device, int viewThreads, Consumer<String> progress, int killAfterEpoch,
+            boolean lossOnDevice) {
         EncoderSpec spec = cfg.encoder();
         int n = images.size();
         if (n < 2) {
@@ -131,156 +172,165 @@ public final class PretrainLoop {
                 }
             }
 
-            Augmentation aug = new Augmentation(spec.channels(), spec.imageSize(), spec.imageSize());
-            int pixels = spec.pixels();
-            Views full = new Views(new Shape(batch, spec.channels(), spec.imageSize(), spec.imageSize()));
-            Views last = batches.last() == batch ? full
-                    : new Views(new Shape(batches.last(), spec.channels(), spec.imageSize(), spec.imageSize()));
+            // On a GPU the loss stays on the device, summed there and read back once per progress line and epoch
+            // (a read per iteration would make the host wait for every step); on CPU, where nothing runs ahead,
+            // it is read every iteration, which keeps the epoch losses bit-identical to earlier versions.
             long trainedImages = 0;
-            long trainNanos = 0;
-            long augNanos = 0;
+            long loopNanos = 0;
             long lastReport = System.nanoTime();
             long totalIters = (long) (cfg.epochs() - startEpoch + 1) * itersPerEpoch;
             long doneIters = 0;
+            long viewWaitAtEpochStart = 0;
 
-            for (int epoch = startEpoch; epoch <= cfg.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                if (spec.isSdclr()) {
-                    // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py).
-                    PruneMask.Summary mask = net.rebuildMask(cfg.prune());
-                    maskKept[epoch - 1] = (double) mask.kept() / mask.total();
-                    maskThreshold[epoch - 1] = mask.threshold();
-                    progress.accept(String.format(Locale.ROOT,
-                            "epoch %d/%d mask rebuilt: kept %d of %d conv weights (%.1f%%), |w| >= %.6g",
-                            epoch, cfg.epochs(), mask.kept(), mask.total(), 100.0 * mask.kept() / mask.total(),
-                            mask.threshold()));
+            try (ViewMaker views = new ViewMaker(spec, images, ids, cfg.seed(), batch, viewThreads)) {
+                int[] order = permutation(n, SampleSeeds.mix(cfg.seed(), startEpoch));
+                if (startEpoch <= cfg.epochs()) {
+                    views.request(startEpoch, order, 0, itersPerEpoch == 1 ? batches.last() : batch);
                 }
-                int[] order = permutation(n, SampleSeeds.mix(cfg.seed(), epoch));
-                double lossSum = 0;
-                for (int it = 0; it < itersPerEpoch; it++) {
-                    long t0 = System.nanoTime();
-                    Views views = it + 1 < itersPerEpoch ? full : last;
-                    int size = it + 1 < itersPerEpoch ? batch : batches.last();
-                    for (int b = 0; b < size; b++) {
-                        int idx = order[it * batch + b];
-                        // Each view's randomness depends only on (seed, epoch, sample id, view).
-                        long id = ids[idx];
-                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, id, 1)),
-                                views.one, b * pixels);
-                        aug.view(images.get(idx), new SplittableRandom(SampleSeeds.mix(cfg.seed(), epoch, id, 2)),
-                                views.two, b * pixels);
-                    }
-                    augNanos += System.nanoTime() - t0;
-                    long global = (long) (epoch - 1) * itersPerEpoch + it;
-                    double lr = schedule.at(global);
-                    float loss = step(net, sgd, ntXent, views, cfg.temperature(), lr);
-                    if (!Float.isFinite(loss)) {
-                        throw new IllegalStateException(String.format(Locale.ROOT,
-                                "loss became %s at epoch %d iteration %d (lr %.4g); lower the learning rate",
-                                loss, epoch, it + 1, lr));
-                    }
-                    // Weighted by batch size, as the official AverageMeter (losses.update(loss, n)).
-                    lossSum += (double) loss * size;
-                    long t1 = System.nanoTime();
-                    trainNanos += t1 - t0;
-                    trainedImages += size;
-                    doneIters++;
-                    if (t1 - lastReport >= REPORT_NANOS && it + 1 < itersPerEpoch) {
-                        lastReport = t1;
-                        double ips = trainedImages / (trainNanos / 1e9);
-                        double eta = (totalIters - doneIters) * (trainNanos / 1e9 / doneIters);
+                for (int epoch = startEpoch; epoch <= cfg.epochs(); epoch++) {
+                    long epochStart = System.nanoTime();
+                    if (spec.isSdclr()) {
+                        // Global magnitude mask from the current dense weights, rebuilt each epoch (prune/mask.py),
+                        // on the weights' device; the first batch's views are being made meanwhile.
+                        PruneMask.Summary mask = net.rebuildMask(cfg.prune());
+                        maskKept[epoch - 1] = (double) mask.kept() / mask.total();
+                        maskThreshold[epoch - 1] = mask.threshold();
                         progress.accept(String.format(Locale.ROOT,
-                                "epoch %d/%d iter %d/%d loss %.4f lr %.4f %.0f img/s ETA %s",
-                                epoch, cfg.epochs(), it + 1, itersPerEpoch, loss, lr, ips, hms(eta)));
+                                "epoch %d/%d mask rebuilt: kept %d of %d conv weights (%.1f%%), |w| >= %.6g",
+                                epoch, cfg.epochs(), mask.kept(), mask.total(), 100.0 * mask.kept() / mask.total(),
+                                mask.threshold()));
                     }
+                    int[] nextOrder = epoch < cfg.epochs() ? permutation(n, SampleSeeds.mix(cfg.seed(), epoch + 1))
+                            : null;
+                    double lossSum = 0;
+                    long epochImages = 0;
+                    int reportedUpTo = 0;
+                    try (NDManager epochManager = net.manager().newSubManager()) {
+                        NDArray deviceLossSum = lossOnDevice ? epochManager.zeros(new Shape(), DataType.FLOAT64) : null;
+                        for (int it = 0; it < itersPerEpoch; it++) {
+                            long t0 = System.nanoTime();
+                            ViewMaker.Batch b = views.take();
+                            // The next batch (of this epoch, or the first of the next) is made while this trains.
+                            if (it + 1 < itersPerEpoch) {
+                                views.request(epoch, order, (it + 1) * batch,
+                                        it + 2 < itersPerEpoch ? batch : batches.last());
+                            } else if (nextOrder != null) {
+                                views.request(epoch + 1, nextOrder, 0, itersPerEpoch == 1 ? batches.last() : batch);
+                            }
+                            int size = b.size();
+                            long global = (long) (epoch - 1) * itersPerEpoch + it;
+                            double lr = schedule.at(global);
+                            float loss = step(net, sgd, ntXent, b, cfg.temperature(), lr, deviceLossSum);
+                            if (!lossOnDevice) {
+                                if (!Float.isFinite(loss)) {
+                                    throw lossDiverged(loss, epoch, it + 1, it + 1, lr);
+                                }
+                                // Weighted by batch size, as the official AverageMeter (losses.update(loss, n)).
+                                lossSum += (double) loss * size;
+                            }
+                            long t1 = System.nanoTime();
+                            loopNanos += t1 - t0;
+                            trainedImages += size;
+                            epochImages += size;
+                            doneIters++;
+                            if (t1 - lastReport >= REPORT_NANOS && it + 1 < itersPerEpoch) {
+                                lastReport = t1;
+                                double shown = loss;
+                                if (lossOnDevice) {
+                                    // The epoch's mean so far: the one read-back of this progress interval.
+                                    shown = deviceLossSum.getDouble() / epochImages;
+                                    if (!Double.isFinite(shown)) {
+                                        throw lossDiverged((float) shown, epoch, reportedUpTo + 1, it + 1, lr);
+                                    }
+                                    reportedUpTo = it + 1;
+                                }
+                                double ips = trainedImages / (loopNanos / 1e9);
+                                double eta = (totalIters - doneIters) * (loopNanos / 1e9 / doneIters);
+                                progress.accept(String.format(Locale.ROOT,
+                                        "epoch %d/%d iter %d/%d loss %.4f%s lr %.4f %.0f img/s ETA %s",
+                                        epoch, cfg.epochs(), it + 1, itersPerEpoch, shown,
+                                        lossOnDevice ? " (epoch mean so far)" : "", lr, ips, hms(eta)));
+                            }
+                        }
+                        if (lossOnDevice) {
+                            lossSum = deviceLossSum.getDouble();
+                            if (!Double.isFinite(lossSum)) {
+                                throw lossDiverged((float) lossSum, epoch, reportedUpTo + 1, itersPerEpoch,
+                                        schedule.at((long) epoch * itersPerEpoch - 1));
+                            }
+                        }
+                    }
+                    losses[epoch - 1] = (float) (lossSum / batches.perEpochImages());
+                    double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+                    lastReport = System.nanoTime();
+                    long epochWait = views.waitNanos() - viewWaitAtEpochStart;
+                    viewWaitAtEpochStart = views.waitNanos();
+                    progress.accept(String.format(Locale.ROOT,
+                            "epoch %d/%d done loss %.4f (mean) %.0f img/s, %.1f s (%s %.1f%% of the epoch)",
+                            epoch, cfg.epochs(), losses[epoch - 1], batches.perEpochImages() / epochSeconds,
+                            epochSeconds, views.threads() > 0 ? "waiting for augmented views" : "augmentation",
+                            100.0 * epochWait / 1e9 / epochSeconds));
+                    if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
+                        Checkpoint.write(checkpointDir, fingerprint, epoch, losses, maskKept, maskThreshold,
+                                modelState, sgd.state());
+                    }
+                    if (epoch == killAfterEpoch) {
+                        return null;
+                    }
+                    order = nextOrder;
                 }
-                losses[epoch - 1] = (float) (lossSum / batches.perEpochImages());
-                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                lastReport = System.nanoTime();
-                progress.accept(String.format(Locale.ROOT,
-                        "epoch %d/%d done loss %.4f (mean) %.0f img/s, %.1f s (augmentation %.1f%% of training)",
-                        epoch, cfg.epochs(), losses[epoch - 1], batches.perEpochImages() / epochSeconds, epochSeconds,
-                        100.0 * augNanos / trainNanos));
-                if (checkpointDir != null && cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0) {
-                    Checkpoint.write(checkpointDir, fingerprint, epoch, losses, maskKept, maskThreshold, modelState,
-                            sgd.state());
-                }
-                if (epoch == killAfterEpoch) {
-                    return null;
-                }
+                long waitNanos = views.waitNanos();
+                String sha = ParamsFile.write(net, paramsOut);
+                return new PretrainOutcome(cfg.epochs(), losses, maskKept, maskThreshold, trainedImages,
+                        waitNanos / 1e9, (loopNanos - waitNanos) / 1e9, sha);
             }
-            String sha = ParamsFile.write(net, paramsOut);
-            return new PretrainOutcome(cfg.epochs(), losses, maskKept, maskThreshold, trainedImages, augNanos / 1e9,
-                    (trainNanos - augNanos) / 1e9, sha);
         } finally {
             Torch.setGradMode(prevGrad);
         }
     }
 
-    /**
-     * The two views of one batch: float arrays the augmentation writes, copied into direct buffers that are
-     * reused every iteration. ({@code NDManager.create(float[])} allocates a new direct buffer per call, freed
-     * only by a GC: 1.6 MB per iteration at batch 256, and resident memory grew epoch after epoch.)
-     */
-    static final class Views {
-        final float[] one;
-        final float[] two;
-        final Shape shape;
-        private final ByteBuffer directOne;
-        private final ByteBuffer directTwo;
-
-        Views(Shape shape) {
-            this.shape = shape;
-            int n = Math.toIntExact(shape.size());
-            one = new float[n];
-            two = new float[n];
-            directOne = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
-            directTwo = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
-        }
-
-        NDArray first(NDManager m) {
-            return load(m, one, directOne);
-        }
-
-        NDArray second(NDManager m) {
-            return load(m, two, directTwo);
-        }
-
-        private NDArray load(NDManager m, float[] values, ByteBuffer direct) {
-            direct.clear();
-            direct.asFloatBuffer().put(values);
-            return m.create(direct, shape, DataType.FLOAT32);
-        }
+    private static IllegalStateException lossDiverged(float loss, int epoch, int fromIter, int toIter, double lr) {
+        String where = fromIter == toIter ? "iteration " + toIter
+                : "iterations " + fromIter + " to " + toIter + " (read back once per progress interval on a GPU)";
+        return new IllegalStateException(String.format(Locale.ROOT,
+                "loss became %s at epoch %d %s (lr %.4g); lower the learning rate", loss, epoch, where, lr));
     }
 
     /**
-     * One iteration: forward both views, NT-Xent, one backward pass, SGD. Returns the loss. SDCLR runs view 1
-     * through the dense branch and view 2 through the pruned one; SimCLR forwards both views as one batch of 2N
-     * images (train_simCLR.py: {@code inputs.view(d[0]*2, ...)}), so its BatchNorm statistics cover both views.
+     * One iteration: forward both views, NT-Xent, one backward pass, SGD. SDCLR runs view 1 through the dense
+     * branch and view 2 through the pruned one; SimCLR forwards both views as one batch of 2N images
+     * (train_simCLR.py: {@code inputs.view(d[0]*2, ...)}), so its BatchNorm statistics cover both views. Returns
+     * the loss, read back to the host — unless {@code deviceLossSum} is given: then the loss times the batch size
+     * is added to it on the device, nothing is read back (the host does not wait for the step), and NaN is
+     * returned.
      */
-    static float step(DualBranchResNet net, MomentumSgd sgd, NtXent ntXent, Views views, double temperature,
-            double lr) {
+    static float step(DualBranchResNet net, MomentumSgd sgd, NtXent ntXent, ViewMaker.Batch views,
+            double temperature, double lr, NDArray deviceLossSum) {
         // Everything of this iteration lives in this sub-manager, so memory is flat across iterations.
         try (NDManager it = net.manager().newSubManager()) {
-            float loss;
+            float loss = Float.NaN;
             Torch.setGradMode(true);
             try {
-                NDArray x1 = views.first(it);
-                NDArray x2 = views.second(it);
+                // Both views in one tensor: one host-to-device copy per batch.
+                NDArray x = views.tensor(it);
+                long n = views.size();
                 NDArray z1;
                 NDArray z2;
                 if (net.spec().isSdclr()) {
-                    z1 = net.project(net.features(x1, Branch.DENSE, true), Branch.DENSE, true);
-                    z2 = net.project(net.features(x2, Branch.PRUNED, true), Branch.PRUNED, true);
+                    z1 = net.project(net.features(x.get("0:" + n), Branch.DENSE, true), Branch.DENSE, true);
+                    z2 = net.project(net.features(x.get(n + ":"), Branch.PRUNED, true), Branch.PRUNED, true);
                 } else {
-                    long n = x1.getShape().get(0);
-                    NDArray z = net.project(net.features(x1.concat(x2), Branch.DENSE, true), Branch.DENSE, true);
+                    NDArray z = net.project(net.features(x, Branch.DENSE, true), Branch.DENSE, true);
                     z1 = z.get("0:" + n);
                     z2 = z.get(n + ":");
                 }
                 NDArray l = ntXent.of(z1, z2, temperature);
                 Torch.backward(l, it.ones(l.getShape()));
-                loss = l.getFloat();
+                if (deviceLossSum == null) {
+                    loss = l.getFloat();
+                } else {
+                    deviceLossSum.addi(l.toType(DataType.FLOAT64, false).mul(n));
+                }
             } finally {
                 Torch.setGradMode(false);
             }

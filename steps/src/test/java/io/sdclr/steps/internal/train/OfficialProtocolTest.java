@@ -80,18 +80,20 @@ class OfficialProtocolTest {
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), 0.9, 0);
                 NtXent ntXent = new NtXent(net.manager());
                 NDManager m = net.manager().newSubManager()) {
-            PretrainLoop.Views views = new PretrainLoop.Views(shape);
+            float[] one = new float[Math.toIntExact(shape.size())];
+            float[] two = new float[one.length];
             Random r = new Random(5);
-            for (int i = 0; i < views.one.length; i++) {
-                views.one[i] = r.nextFloat() * 0.5f; // view 1 darker than view 2: the two means differ
-                views.two[i] = 0.5f + r.nextFloat() * 0.5f;
+            for (int i = 0; i < one.length; i++) {
+                one[i] = r.nextFloat() * 0.5f; // view 1 darker than view 2: the two means differ
+                two[i] = 0.5f + r.nextFloat() * 0.5f;
             }
-            float[] m1 = stemConvMean(net, m, views.one, shape);
-            float[] m2 = stemConvMean(net, m, views.two, shape);
+            ViewMaker.Batch views = ViewMaker.Batch.of(net.spec(), one, two);
+            float[] m1 = stemConvMean(net, m, one, shape);
+            float[] m2 = stemConvMean(net, m, two, shape);
             float[] before = net.buffers().get("stem.bn.set0.runningMean").toFloatArray();
             assertThat(before[0]).isEqualTo(0f);
 
-            PretrainLoop.step(net, sgd, ntXent, views, 0.5, 0.1);
+            PretrainLoop.step(net, sgd, ntXent, views, 0.5, 0.1, null);
 
             float[] after = net.buffers().get("stem.bn.set0.runningMean").toFloatArray();
             for (int c = 0; c < after.length; c++) {
@@ -128,7 +130,7 @@ class OfficialProtocolTest {
                 Device.cpu(), s -> {});
         for (String where : List.of("values", "name")) {
             Path ckpt = tmp.resolve("k-" + where);
-            PretrainLoop.run(cfg, images, ids, ckpt, tmp.resolve(where + ".params"), Device.cpu(), s -> {}, 1);
+            PretrainLoop.run(cfg, images, ids, ckpt, tmp.resolve(where + ".params"), Device.cpu(), 1, s -> {}, 1);
             Path file = ckpt.resolve("checkpoint-epoch-1.bin");
             assertThat(Checkpoint.verify(file)).isNull();
             byte[] bytes = java.nio.file.Files.readAllBytes(file);
@@ -179,7 +181,7 @@ class OfficialProtocolTest {
 
         // A resumed run reports the epochs before the checkpoint too.
         PretrainLoop.run(sd, PretrainLoopTest.images(64), PretrainLoopTest.ids(64), tmp.resolve("b"),
-                tmp.resolve("b.params"), Device.cpu(), s -> {}, 1);
+                tmp.resolve("b.params"), Device.cpu(), 1, s -> {}, 1);
         PretrainOutcome resumed = PretrainLoop.run(sd, PretrainLoopTest.images(64), PretrainLoopTest.ids(64),
                 tmp.resolve("b"), tmp.resolve("b.params"), Device.cpu(), s -> {});
         assertThat(resumed.maskKeptPerEpoch()).isEqualTo(whole.maskKeptPerEpoch());

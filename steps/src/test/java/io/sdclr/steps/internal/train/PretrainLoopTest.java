@@ -83,7 +83,7 @@ class PretrainLoopTest {
             assertThat(out.imagesPerSecond()).isGreaterThan(0.0);
             assertThat(lines.get(0)).startsWith("pretraining " + method + " on CPU with");
             assertThat(lines.get(lines.size() - 1)).matches("epoch 4/4 done loss \\d+\\.\\d{4} \\(mean\\) \\d+ img/s, "
-                    + "\\d+\\.\\d s \\(augmentation \\d+\\.\\d% of training\\)");
+                    + "\\d+\\.\\d s \\(waiting for augmented views \\d+\\.\\d% of the epoch\\)");
             assertThat(out.imagesTrained()).isEqualTo(4 * 64);
             assertThat(out.augmentFraction()).isIn(com.google.common.collect.Range.open(0.0, 1.0));
         }
@@ -97,7 +97,7 @@ class PretrainLoopTest {
                 Device.cpu(), s -> {});
 
         Path ckpt = tmp.resolve("b");
-        assertThat(PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("b.params"), Device.cpu(), s -> {}, 1))
+        assertThat(PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("b.params"), Device.cpu(), 1, s -> {}, 1))
                 .isNull();
         assertThat(Files.exists(ckpt.resolve("checkpoint-epoch-1.bin"))).isTrue();
         List<String> lines = new ArrayList<>();
@@ -118,7 +118,7 @@ class PretrainLoopTest {
         List<byte[]> images = images(64);
         Path ckpt = tmp.resolve("m");
         List<String> first = new ArrayList<>();
-        PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("m.params"), Device.cpu(), first::add, 1);
+        PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("m.params"), Device.cpu(), 1, first::add, 1);
         Path epoch1 = Files.copy(ckpt.resolve("checkpoint-epoch-1.bin"), tmp.resolve("epoch1.bin"));
         List<String> second = new ArrayList<>();
         PretrainLoop.run(cfg, images, ids(64), ckpt, tmp.resolve("m.params"), Device.cpu(), second::add);
@@ -159,7 +159,7 @@ class PretrainLoopTest {
     void checkpointOfAnotherConfigIsNotResumed() {
         List<byte[]> images = images(64);
         Path ckpt = tmp.resolve("c");
-        PretrainLoop.run(config("simclr", 2, 1), images, ids(64), ckpt, tmp.resolve("c.params"), Device.cpu(),
+        PretrainLoop.run(config("simclr", 2, 1), images, ids(64), ckpt, tmp.resolve("c.params"), Device.cpu(), 1,
                 s -> {}, 1);
         List<String> lines = new ArrayList<>();
         PretrainConfig other = new PretrainConfig(Specs.tiny("simclr"), 1, 32, 4.0, 0.5, 0.5, 0, 1e-4, 4L, 0);

@@ -20,15 +20,17 @@ class StepMemoryTest {
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), 0.9, 1e-4);
                 NtXent ntXent = new NtXent(net.manager())) {
             Random r = new Random(0);
-            PretrainLoop.Views views = new PretrainLoop.Views(new Shape(4, 1, 8, 8));
-            for (int i = 0; i < views.one.length; i++) {
-                views.one[i] = r.nextFloat();
-                views.two[i] = r.nextFloat();
+            float[] one = new float[Math.toIntExact(new Shape(4, 1, 8, 8).size())];
+            float[] two = new float[one.length];
+            for (int i = 0; i < one.length; i++) {
+                one[i] = r.nextFloat();
+                two[i] = r.nextFloat();
             }
+            ViewMaker.Batch views = ViewMaker.Batch.of(net.spec(), one, two);
             int[] counts = new int[4];
             for (int s = 0; s < counts.length; s++) {
                 net.rebuildMask(0.5); // as at the start of an epoch
-                PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01);
+                PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01, null);
                 counts[s] = ((BaseNDManager) net.manager()).getManagedArrays().size();
             }
             assertThat(counts[3]).isEqualTo(counts[1]);
@@ -46,17 +48,19 @@ class StepMemoryTest {
         try (DualBranchResNet net = DualBranchResNet.create(Specs.tiny("sdclr"), Device.cpu(), 1L);
                 MomentumSgd sgd = new MomentumSgd(net.parameters(), net.manager(), 0.9, 1e-4);
                 NtXent ntXent = new NtXent(net.manager())) {
-            PretrainLoop.Views views = new PretrainLoop.Views(new Shape(64, 1, 8, 8));
+            float[] one = new float[Math.toIntExact(new Shape(64, 1, 8, 8).size())];
+            float[] two = new float[one.length];
             Random r = new Random(0);
-            for (int i = 0; i < views.one.length; i++) {
-                views.one[i] = r.nextFloat();
-                views.two[i] = r.nextFloat();
+            for (int i = 0; i < one.length; i++) {
+                one[i] = r.nextFloat();
+                two[i] = r.nextFloat();
             }
+            ViewMaker.Batch views = ViewMaker.Batch.of(net.spec(), one, two);
             net.rebuildMask(0.5);
-            PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01); // first step: masks made once
+            PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01, null); // first step: masks made once
             long before = directBytes();
             for (int s = 0; s < 20; s++) {
-                PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01);
+                PretrainLoop.step(net, sgd, ntXent, views, 0.2, 0.01, null);
             }
             // Per step the old code made 2 x 64 KB of masks and 2 x 16 KB of views: 3.2 MB in 20 steps.
             // What remains are 4-byte scalars (learning rate, weight decay, temperature).
