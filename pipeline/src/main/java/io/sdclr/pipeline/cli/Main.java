@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
         description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
-        subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class})
+        subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -125,11 +125,16 @@ public final class Main implements Callable<Integer> {
         final WorkflowGraph graph;
         final WorkflowRunner runner;
         final RunRequest request;
+        /** The compute backend's line for the start of a run; empty for plan, a cluster, or no backend. */
+        final Optional<String> computeLine;
 
-        /** {@code writesOut}: the command publishes to {@code --out}, which is then checked too. */
-        Prepared(RunOptions o, boolean writesOut) {
+        /**
+         * {@code runs}: the command runs steps and publishes to {@code --out}; {@code --out} is then checked too, and
+         * the compute backend is loaded and checked against {@code --device} (plan loads nothing).
+         */
+        Prepared(RunOptions o, boolean runs) {
             // Where the run writes, before anything else: a bad path must not cost a run.
-            if (writesOut) {
+            if (runs) {
                 Locations.checkWritableDirectory("--store", o.store);
                 Locations.checkWritableDirectory("--out", o.outDir());
             } else {
@@ -142,12 +147,29 @@ public final class Main implements Callable<Integer> {
             if (!List.of("auto", "cpu", "gpu").contains(o.device)) {
                 throw new InvalidInputException("--device %s: expected auto, cpu or gpu", o.device);
             }
+            // Before the store is opened (the injector creates it): a GPU that is not there must cost nothing.
+            computeLine = runs && RunnerModules.computesHere(o.runner) ? checkCompute(o.device) : Optional.empty();
             Injector injector = Guice.createInjector(RunnerModules.forName(o.runner),
                     new RuntimeModule(o.store, new ExecutionSettings(o.device, parallelism)));
             runner = injector.getInstance(WorkflowRunner.class);
             request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
             runner.checkInputs(graph, request);
         }
+    }
+
+    /**
+     * Loads the compute backend, refuses a {@code device} it cannot give (exit 2, one message with the fix), and
+     * returns its line for the start of the command.
+     */
+    static Optional<String> checkCompute(String device) {
+        Optional<ComputeBackend> backend = ComputeBackend.onClassPath();
+        if (backend.isEmpty()) {
+            return Optional.empty();
+        }
+        backend.get().problem(device).ifPresent(msg -> {
+            throw new InvalidInputException("%s", msg);
+        });
+        return Optional.of(backend.get().summary(device));
     }
 
     @Command(name = "run", description = "Run a workflow; cached steps are not recomputed.")
@@ -158,6 +180,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             Prepared p = new Prepared(options, true);
             String runId = newRunId();
+            p.computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
             System.err.println("[sdclr] workflow " + p.graph.name() + " run " + runId + " on " + p.runner.runnerName()
                     + ", store " + p.runner.store().root());
             RunSummary summary = p.runner.run(p.graph, p.request, runId, line -> System.err.println("[sdclr] " + line));
@@ -223,6 +246,8 @@ public final class Main implements Callable<Integer> {
             List<String> names = new ArrayList<>();
             for (Benchmark b : ServiceLoader.load(Benchmark.class)) {
                 if (b.name().equals(name)) {
+                    // Benchmarks compute here, on the device "auto" picks.
+                    checkCompute("auto").ifPresent(line -> System.err.println("[sdclr] " + line));
                     return b.run(args);
                 }
                 names.add(b.name());

@@ -10,6 +10,14 @@ public final class RunnerModules {
 
     private RunnerModules() {}
 
+    /**
+     * Whether the steps of a run on {@code runner} compute in this process ({@code direct}, {@code flink-local}),
+     * so that this machine's libraries and devices are the ones they use; a cluster's TaskManagers load their own.
+     */
+    public static boolean computesHere(String runner) {
+        return runner.equals("direct") || runner.equals("flink-local");
+    }
+
     public static Module forName(String runner) {
         if (runner.equals("direct")) {
             return new DirectRunnerModule();

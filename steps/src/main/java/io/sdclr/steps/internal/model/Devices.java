@@ -30,9 +30,8 @@ public final class Devices {
             case "gpu" -> {
                 gpus = Engine.getInstance().getGpuCount();
                 if (gpus == 0) {
-                    throw new InvalidInputException(
-                            "device is \"gpu\" but DJL sees no GPU (engine %s); use \"cpu\" or \"auto\"",
-                            Engine.getInstance().getEngineName());
+                    // The CLI refuses this before anything runs; here for a step run by other means.
+                    throw new InvalidInputException("%s", TorchRuntime.probe().gpuMissing());
                 }
                 device = Device.gpu(0);
             }
@@ -47,7 +46,9 @@ public final class Devices {
             if (device.isGpu()) {
                 LOG.info("pretraining on {} ({})", device, preference);
             } else {
-                LOG.info("pretraining on CPU ({}){}", p.equals("cpu") ? "requested" : "no GPU visible to DJL",
+                // Debug only: the CLI's first line already said which libtorch and why no GPU (TorchRuntime), and
+                // the training progress says "on CPU with N torch threads".
+                LOG.debug("pretraining on CPU ({}){}", p.equals("cpu") ? "requested" : "no GPU visible to DJL",
                         ", " + torchThreads() + " torch threads");
             }
         }

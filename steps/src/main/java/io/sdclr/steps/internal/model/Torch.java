@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
 
 /**
  * The PyTorch-engine calls the model and training code need beyond DJL's engine-agnostic API, in one place: the
@@ -18,6 +19,21 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class Torch {
     private Torch() {}
+
+    /** The directory libtorch was loaded from (the engine must be loaded). */
+    public static String libtorchDir() {
+        return LibUtils.getLibtorchPath();
+    }
+
+    /** libtorch's intra-op thread count ({@code at::get_num_threads}). */
+    public static int intraOpThreads() {
+        return JniUtils.getNumThreads();
+    }
+
+    /** libtorch's inter-op thread count ({@code at::get_num_interop_threads}). */
+    public static int interOpThreads() {
+        return JniUtils.getNumInteropThreads();
+    }
 
     /** Whether autograd records operations on this thread. */
     public static boolean gradMode() {
