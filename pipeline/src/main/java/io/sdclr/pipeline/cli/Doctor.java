@@ -44,7 +44,7 @@ final class Doctor implements Callable<Integer> {
             description = "The workflow that must be able to run (default: ${DEFAULT-VALUE}).")
     String workflow;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${env:SDCLR_STORE:-.sdclr/store}",
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
             description = "Artifact store to check, as run's (default: ${DEFAULT-VALUE}).")
     Path store;
 
@@ -57,7 +57,7 @@ final class Doctor implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!List.of("auto", "cpu", "gpu").contains(device)) {
+        if (!RunOptions.DEVICES.contains(device)) {
             throw new InvalidInputException("--device %s: expected auto, cpu or gpu", device);
         }
         WorkflowCatalog catalog = new WorkflowCatalog();

@@ -144,7 +144,7 @@ public final class Main implements Callable<Integer> {
             params = Params.of(o.set);
             graph = definition.build(params).validate();
             int parallelism = o.parallelismOrDefault();
-            if (!List.of("auto", "cpu", "gpu").contains(o.device)) {
+            if (!RunOptions.DEVICES.contains(o.device)) {
                 throw new InvalidInputException("--device %s: expected auto, cpu or gpu", o.device);
             }
             // Before the store is opened (the injector creates it): a GPU that is not there must cost nothing.

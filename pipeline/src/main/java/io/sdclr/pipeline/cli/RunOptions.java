@@ -10,6 +10,11 @@ import picocli.CommandLine.Parameters;
 
 /** Options shared by {@code run} and {@code plan}. */
 final class RunOptions {
+    /** The store when {@code --store} is not given (picocli syntax: SDCLR_STORE, else .sdclr/store). */
+    static final String DEFAULT_STORE = "${env:SDCLR_STORE:-.sdclr/store}";
+    /** What {@code --device} takes. */
+    static final java.util.List<String> DEVICES = java.util.List.of("auto", "cpu", "gpu");
+
     @Parameters(index = "0", paramLabel = "WORKFLOW", description = "Workflow name (see: sdclr list).")
     String workflow;
 
@@ -20,7 +25,7 @@ final class RunOptions {
             description = "direct (default), flink-local, or HOST:PORT of a Flink session cluster.")
     String runner;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${env:SDCLR_STORE:-.sdclr/store}",
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = DEFAULT_STORE,
             description = "Artifact store (default: ${DEFAULT-VALUE}).")
     Path store;
 
