@@ -201,6 +201,7 @@ public final class WorkflowRunner {
                 applyAndWrite(p.node().name(), p.node().step(), new StepInput(pipeline, ctx, inputs), p.staging);
             }
             long t0 = System.nanoTime();
+            ProcessMemory.resetPeak();
             try (ProgressFollower follower = new ProgressFollower(progress, console)) {
                 PipelineResult result = pipeline.run();
                 PipelineResult.State state = result.waitUntilFinish();
@@ -216,6 +217,7 @@ public final class WorkflowRunner {
                 throw new StepFailedException(wavePending.stream().map(x -> x.node().name()).toList(), e);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            String memory = ProcessMemory.describePeak();
             for (Pending p : wavePending) {
                 String digest;
                 try {
@@ -227,8 +229,8 @@ public final class WorkflowRunner {
                 writeStepRecord(graph.name(), p.node().name(), p.key(), digest);
                 digests.put(p.node().name(), digest);
                 p.status = new StepStatus(p.node().name(), false, p.reason(), p.key().key(), digest, seconds);
-                console.accept(String.format("%s: ran in %.1f s -> artifact %s", p.node().name(), seconds,
-                        MissExplainer.shortDigest(digest)));
+                console.accept(String.format("%s: ran in %.1f s -> artifact %s%s", p.node().name(), seconds,
+                        MissExplainer.shortDigest(digest), memory.isEmpty() ? "" : "; " + memory));
             }
             return wavePending;
         } finally {
