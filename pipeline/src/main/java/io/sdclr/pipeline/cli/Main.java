@@ -17,6 +17,7 @@ import io.sdclr.pipeline.run.RuntimeModule;
 import io.sdclr.pipeline.run.StepFailedException;
 import io.sdclr.pipeline.run.StepStatus;
 import io.sdclr.pipeline.run.WorkflowRunner;
+import io.sdclr.pipeline.store.ArtifactStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
         description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
-        subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class})
+        subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class,
+                Main.Verify.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -152,6 +154,9 @@ public final class Main implements Callable<Integer> {
             Injector injector = Guice.createInjector(RunnerModules.forName(o.runner),
                     new RuntimeModule(o.store, new ExecutionSettings(o.device, parallelism)));
             runner = injector.getInstance(WorkflowRunner.class);
+            if (o.verify) {
+                runner.store().verifyEveryHit();
+            }
             request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
             runner.checkInputs(graph, request);
         }
@@ -230,6 +235,39 @@ public final class Main implements Callable<Integer> {
                 System.out.println();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Re-hash every artifact in the store; damaged ones are listed (exit 1) "
+            + "and recomputed by the next run that needs them.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
+                description = "Artifact store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(store.resolve("artifacts"))) {
+                throw new InvalidInputException("--store %s: no artifact store there (expected a folder with "
+                        + "artifacts/ in it)", store);
+            }
+            long t0 = System.nanoTime();
+            ArtifactStore s = new ArtifactStore(store);
+            long bytes;
+            int count;
+            try (java.util.stream.Stream<Path> files = Files.walk(s.root().resolve("artifacts"))) {
+                bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+            try (java.util.stream.Stream<Path> dirs = Files.list(s.root().resolve("artifacts"))) {
+                count = (int) dirs.count();
+            }
+            List<String> damaged = s.verifyAll();
+            for (String d : damaged) {
+                System.out.println("damaged: artifact " + d + " (" + s.artifactDir(d) + ")");
+            }
+            System.out.printf("verify: %d artifacts, %.1f MB, %d damaged, %.1f s%n", count, bytes / 1e6,
+                    damaged.size(), (System.nanoTime() - t0) / 1e9);
+            return damaged.isEmpty() ? 0 : 1;
         }
     }
 

@@ -38,6 +38,10 @@ final class RunOptions {
     @Option(names = "--to", paramLabel = "STEP", description = "Stop after STEP.")
     String to;
 
+    @Option(names = "--verify", description = "Re-hash every file of every cache hit (by default a hit whose files "
+            + "kept their size and modification time since their last full check is trusted).")
+    boolean verify;
+
     @Option(names = "--force", paramLabel = "STEP", description = "Re-run STEP even if cached (repeatable).")
     Set<String> force = new LinkedHashSet<>();
 

@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 public final class ArtifactStore {
     private final Path root;
     private final CommitFaults faults;
+    private volatile boolean verifyEveryHit;
 
     public ArtifactStore(Path root) {
         this(root, CommitFaults.NONE);
@@ -50,7 +51,7 @@ public final class ArtifactStore {
         this.root = root.toAbsolutePath().normalize();
         this.faults = faults;
         try {
-            for (String d : List.of("artifacts", "keys", "steps", "staging", "work", "leases", "runs")) {
+            for (String d : List.of("artifacts", "keys", "steps", "staging", "work", "leases", "runs", "stamps")) {
                 Files.createDirectories(this.root.resolve(d));
             }
         } catch (IOException e) {
@@ -102,7 +103,22 @@ public final class ArtifactStore {
         return root.resolve("artifacts").resolve(digest);
     }
 
-    /** The verified artifact digest for a cache key, if there is one. */
+    /**
+     * From now on every cache hit re-hashes all files of its artifact ({@code run --verify}), instead of comparing
+     * their sizes and modification stamps with those of the artifact's last full verification.
+     */
+    public void verifyEveryHit() {
+        verifyEveryHit = true;
+    }
+
+    /**
+     * The artifact digest bound to a cache key, if there is one and it checks out. A hit is checked cheaply when it
+     * can be: every file of the artifact (and its manifest) still has the size, modification time and file id it
+     * had when the whole artifact was last re-hashed ({@code stamps/DIGEST.json}). Without such a stamp, when one
+     * differs, or after {@link #verifyEveryHit}, every file is re-hashed (SHA-256) and the stamp rewritten.
+     * Damage that keeps a file's size and modification time (a tool that restores mtime) is caught only by a full
+     * verification: {@code run --verify} or {@code sdclr verify}.
+     */
     public Optional<String> lookup(String cacheKey) {
         Path keyFile = root.resolve("keys").resolve(cacheKey + ".json");
         if (!Files.isRegularFile(keyFile)) {
@@ -111,10 +127,54 @@ public final class ArtifactStore {
         try {
             JsonNode node = Manifest.JSON.readTree(keyFile.toFile());
             String digest = node.path("digest").asText("");
-            return verify(digest) ? Optional.of(digest) : Optional.empty();
+            return verifyForHit(digest) ? Optional.of(digest) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // An unreadable key is a miss; the commit rewrites it.
         }
+    }
+
+    private boolean verifyForHit(String digest) {
+        if (!verifyEveryHit && ArtifactStamp.matches(stampFile(digest), artifactDir(digest))) {
+            return true;
+        }
+        if (!verify(digest)) {
+            try {
+                Files.deleteIfExists(stampFile(digest));
+            } catch (IOException e) {
+                // A stale stamp of a damaged artifact never matches its files: harmless.
+            }
+            return false;
+        }
+        try {
+            ArtifactStamp.write(stampFile(digest), artifactDir(digest), manifest(digest));
+        } catch (IOException | UncheckedIOException e) {
+            // Without a stamp the next hit re-hashes again: slower, never wrong.
+        }
+        return true;
+    }
+
+    private Path stampFile(String digest) {
+        return root.resolve("stamps").resolve(digest + ".json");
+    }
+
+    /**
+     * Re-hashes every committed artifact; returns the digests of those whose files no longer match their manifest
+     * (a later run recomputes them).
+     */
+    public List<String> verifyAll() throws IOException {
+        List<String> damaged = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root.resolve("artifacts"))) {
+            for (Path d : dirs.sorted().toList()) {
+                String digest = d.getFileName().toString();
+                if (verify(digest)) {
+                    ArtifactStamp.write(stampFile(digest), d, manifest(digest));
+                } else {
+                    damaged.add(digest);
+                    Files.deleteIfExists(stampFile(digest));
+                }
+            }
+        }
+        return damaged;
     }
 
     /** True when the artifact's manifest exists and every file it lists has the recorded size and SHA-256. */
