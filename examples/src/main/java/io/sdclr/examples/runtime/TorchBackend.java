@@ -1,6 +1,7 @@
 package io.sdclr.examples.runtime;
 
 import io.sdclr.pipeline.cli.ComputeBackend;
+import io.sdclr.steps.internal.model.NativeMemory;
 import io.sdclr.steps.internal.model.TorchRuntime;
 import java.util.Map;
 import java.util.Optional;
@@ -24,5 +25,12 @@ public final class TorchBackend implements ComputeBackend {
     @Override
     public Map<String, String> details() {
         return TorchRuntime.probe().details();
+    }
+
+    /** A full GC (the Java heap shrinks to what is live), then malloc_trim (libtorch's freed buffers). */
+    @Override
+    public void releaseMemory() {
+        System.gc();
+        NativeMemory.release();
     }
 }

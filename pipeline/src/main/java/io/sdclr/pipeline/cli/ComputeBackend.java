@@ -35,6 +35,12 @@ public interface ComputeBackend {
     /** Doctor's lines, label to text, in order. */
     Map<String, String> details();
 
+    /**
+     * Gives memory the last steps freed back to the operating system; called between waves of steps that run in
+     * this process (never on a cluster's TaskManagers). Default: nothing.
+     */
+    default void releaseMemory() {}
+
     /** The first implementation on the class path. */
     static Optional<ComputeBackend> onClassPath() {
         Iterator<ComputeBackend> it = ServiceLoader.load(ComputeBackend.class).iterator();

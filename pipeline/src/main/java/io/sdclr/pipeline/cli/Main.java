@@ -157,6 +157,10 @@ public final class Main implements Callable<Integer> {
             if (o.verify) {
                 runner.store().verifyEveryHit();
             }
+            if (runs && RunnerModules.computesHere(o.runner)) {
+                // Steps run in this process: what one step freed goes back to the system before the next.
+                ComputeBackend.onClassPath().ifPresent(b -> runner.afterEachWave(b::releaseMemory));
+            }
             request = new RunRequest(Optional.ofNullable(o.from), Optional.ofNullable(o.to), o.force);
             runner.checkInputs(graph, request);
         }

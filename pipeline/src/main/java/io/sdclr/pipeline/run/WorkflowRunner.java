@@ -38,6 +38,15 @@ public final class WorkflowRunner {
     private final ArtifactStore store;
     private final BeamRunner runner;
     private final ExecutionSettings settings;
+    private Runnable betweenWaves = () -> {};
+
+    /**
+     * Runs {@code action} after each wave of steps, before the next (the CLI gives freed memory back to the system
+     * there). Waves run one after another, so it never overlaps a step of this runner.
+     */
+    public void afterEachWave(Runnable action) {
+        betweenWaves = action;
+    }
 
     @Inject
     public WorkflowRunner(ArtifactStore store, BeamRunner runner, ExecutionSettings settings) {
@@ -218,6 +227,7 @@ public final class WorkflowRunner {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             String memory = ProcessMemory.describePeak();
+            betweenWaves.run();
             for (Pending p : wavePending) {
                 String digest;
                 try {
