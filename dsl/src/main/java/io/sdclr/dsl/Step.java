@@ -24,6 +24,7 @@ import org.apache.beam.sdk.values.PCollection;
  *   public ProbeLinear lr(double lr) { return withParam(LR, lr); }        // a copy; order of withX never matters
  *
  *   public List<Artifact<?>> inputs() { return List.of(features); }
+ *   public OutputContract<ProbeResult> outputContract() { return OutputContract.exactly(1); }  // checked at commit
  *   public PCollection<ProbeResult> expand(StepInput in) {
  *     return in.get(features).apply(Gather.all()).apply(ParDo.of(new Train(get(LR))));
  *   }
@@ -188,6 +189,15 @@ public abstract class Step<O extends SpecificRecord> extends PTransform<StepInpu
      */
     public boolean exclusive() {
         return false;
+    }
+
+    /**
+     * What this step's output must hold ({@link OutputContract}: how many records, given its inputs' counts, and
+     * rules on the records). The runtime checks it on the staged output before committing it; an output that
+     * breaks it is never committed. Default: at least one record. Every shipped step declares its own.
+     */
+    public OutputContract<O> outputContract() {
+        return OutputContract.atLeast(1);
     }
 
     /** Number of Avro files the output is written as. */

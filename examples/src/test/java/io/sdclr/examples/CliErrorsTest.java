@@ -84,6 +84,26 @@ class CliErrorsTest {
     }
 
     /**
+     * Issue 11, item 2: subset values that round tail classes of D_i to 0 images are refused before anything runs,
+     * naming the classes and the values that would do.
+     */
+    @Test
+    void subsetValuesLeavingAClassOfDiWithoutImagesAreRefusedBeforeAnythingRuns() {
+        Path store = tmp.resolve("store");
+        Cli.Result r = Cli.run("run", "smoke", "--store", store.toString(), "--out", tmp.resolve("out").toString(),
+                "--device", "cpu", "--set", "subset.nMax=5");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: Workflow \"smoke\" has 1 error:\n");
+        assertThat(r.err()).containsMatch("\\[INVALID_PARAMETERS\\] step \"subset\" \\([^)]+\\): subset\\.nMax=5 with"
+                + " subset\\.imbalance=10 gives the last 3 of the 10 tail positions 0 images, so D_i would have no"
+                + " image of classes \\d, \\d, \\d in split 0; expected at least 1 image per class: raise"
+                + " subset\\.nMax to 10 or more, or lower subset\\.imbalance to 5 or less\n");
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+        assertThat(Files.exists(store)).isFalse();
+    }
+
+    /**
      * {@code sdclr list} shows, for each workflow, exactly the keys {@code --set} accepts: every listed key (with the
      * value shown) is accepted by {@code plan}, and every other key (listed for another workflow, or made up) is
      * rejected with exit code 2 by an error whose valid parameters are the listed keys.

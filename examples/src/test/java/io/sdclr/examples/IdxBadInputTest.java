@@ -45,6 +45,12 @@ class IdxBadInputTest {
      * header declaring {@code trainRows} rows and their file ending in {@code trailing} extra bytes.
      */
     private Path dataset(String name, int train, int test, int trainRows, int trailing) throws IOException {
+        return dataset(name, train, test, trainRows, trailing, 10);
+    }
+
+    /** As above, the training labels cycling through classes 0..trainClasses-1 only. */
+    private Path dataset(String name, int train, int test, int trainRows, int trailing, int trainClasses)
+            throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         byte[] trainPixels = new byte[train * SIDE * SIDE + trailing];
         for (int i = 0; i < trainPixels.length; i++) {
@@ -52,7 +58,7 @@ class IdxBadInputTest {
         }
         byte[] trainLabels = new byte[train];
         for (int i = 0; i < train; i++) {
-            trainLabels[i] = (byte) (i % 10);
+            trainLabels[i] = (byte) (i % trainClasses);
         }
         byte[] testLabels = new byte[test];
         for (int i = 0; i < test; i++) {
@@ -95,5 +101,34 @@ class IdxBadInputTest {
     @Test
     void damagePastTheRowsARunReadsIsFound() throws IOException {
         assertRejected(dataset("trailing", 4000, 10, SIDE, 5), "the header declares 4000 records of 784 bytes (28x28)");
+    }
+
+    /**
+     * Issue 11, item 2: a training set lacking a class passes the data step (its images are fine) but the subset
+     * step refuses it, naming the class and what to check, before anything of its own or later is written.
+     */
+    @Test
+    void aTrainingSetWithoutOneClassIsRefusedBeforeTheSubsetIsWritten() throws IOException {
+        Path data = dataset("nine-classes", 3000, 10, SIDE, 0, 9);
+        Path store = tmp.resolve("store-nine");
+        Cli.Result r = Cli.run("run", "smoke", "--store", store.toString(), "--out", tmp.resolve("out-nine").toString(),
+                "--device", "cpu", "--set", "data.dir=" + data);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("error: training set: no image of class 9 among its 3000 images; expected every"
+                + " class 0..9, since D_i needs at least one image of each: check that data.dir holds the whole"
+                + " dataset, and raise data.trainLimit if it is set (the first N images may leave a class out)\n");
+        assertThat(r.err()).doesNotContain("\tat ");
+        // Only the data step's artifact (valid images) is committed: no subset, no half-written output, no scratch.
+        assertThat(names(store.resolve("keys"))).hasSize(1);
+        assertThat(names(store.resolve("artifacts"))).hasSize(1);
+        assertThat(names(store.resolve("staging"))).isEmpty();
+        assertThat(names(store.resolve("work"))).isEmpty();
+        assertThat(Files.exists(store.resolve("steps/smoke/subset.json"))).isFalse();
+    }
+
+    private static java.util.List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
     }
 }

@@ -55,9 +55,19 @@ class KillAndResumeTest {
         assertThat(killedLog).doesNotContain("done: workflow=smoke");
         assertThat(Files.exists(tmp.resolve("killed/steps/smoke/" + STEP + ".json"))).isFalse();
 
+        // The killed process left its staging folder (named after it) behind.
+        String self = ManagementFactory.getRuntimeMXBean().getName();
+        Path killedStaging = tmp.resolve("killed/staging").resolve(p.pid() + self.substring(self.indexOf('@')));
+        assertThat(Files.isDirectory(killedStaging)).isTrue();
+
         // The same command again: resumes, says from which epoch, and publishes the encoder.
         Cli.Result resumed = Cli.run(args("killed").toArray(String[]::new));
         assertThat(resumed.exitCode()).isEqualTo(0);
+        // Issue 11, item 8: the dead run's staging went at once, and the checkpoints went with the encoder's commit.
+        assertThat(Files.exists(killedStaging)).isFalse();
+        try (Stream<Path> work = Files.list(tmp.resolve("killed/work"))) {
+            assertThat(work.toList()).isEmpty();
+        }
         // The step's progress, on the CLI's stderr: it resumed after epoch 1, 2 or 3 and did not train epoch 1 again.
         assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + STEP + ": resumed from checkpoint at "
                 + "epoch [123]$");

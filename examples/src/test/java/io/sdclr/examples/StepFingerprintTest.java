@@ -41,14 +41,8 @@ class StepFingerprintTest {
 
     @BeforeAll
     static void scanTheStepsModule() throws IOException, URISyntaxException, ClassNotFoundException {
-        stepsModule = stepsModuleClasses();
-        shippedSteps = new ArrayList<>();
-        for (String name : stepsModule) {
-            Class<?> c = Class.forName(name, false, LOADER);
-            if (Step.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())) {
-                shippedSteps.add(c);
-            }
-        }
+        stepsModule = ShippedSteps.stepsModuleClasses();
+        shippedSteps = ShippedSteps.concreteSteps(stepsModule);
         long start = System.nanoTime();
         for (Class<?> step : shippedSteps) {
             CodeFingerprint.of(step);
@@ -60,28 +54,6 @@ class StepFingerprintTest {
         System.out.printf("fingerprints of %d shipped steps (%d steps classes): %d ms cold, %d ms again%n",
                 shippedSteps.size(), stepsModule.size(), (first - start) / 1_000_000,
                 (System.nanoTime() - first) / 1_000_000);
-    }
-
-    /** The binary names of the classes of the steps module, from its class directory or jar. */
-    private static SortedSet<String> stepsModuleClasses() throws IOException, URISyntaxException {
-        Path location = Path.of(Pretrain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> files = new ArrayList<>();
-        if (Files.isDirectory(location)) {
-            try (Stream<Path> s = Files.walk(location)) {
-                s.map(p -> location.relativize(p).toString().replace('\\', '/')).forEach(files::add);
-            }
-        } else {
-            try (JarFile jar = new JarFile(location.toFile())) {
-                jar.stream().map(JarEntry::getName).forEach(files::add);
-            }
-        }
-        SortedSet<String> names = new TreeSet<>();
-        for (String f : files) {
-            if (f.startsWith("io/sdclr/") && f.endsWith(".class")) {
-                names.add(f.substring(0, f.length() - ".class".length()).replace('/', '.'));
-            }
-        }
-        return names;
     }
 
     /** The real bytes, except that {@code edited} gets one more trailing byte. */

@@ -11,6 +11,11 @@ public final class StepFailedException extends RuntimeException {
                 cause);
     }
 
+    /** A failure the runtime found itself (an output breaking its step's contract), said in {@code reason}. */
+    public StepFailedException(List<String> steps, String reason) {
+        super((steps.size() == 1 ? "step " : "steps ") + String.join(", ", steps) + " failed: " + reason);
+    }
+
     static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

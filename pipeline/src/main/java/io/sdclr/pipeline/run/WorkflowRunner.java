@@ -35,6 +35,9 @@ import org.apache.beam.sdk.values.PCollection;
  * of the next keys; a re-run step whose output did not change therefore leaves everything downstream cached.
  */
 public final class WorkflowRunner {
+    /** Staging of an owner this host cannot check (another host, an older layout) is removed after this long. */
+    static final long STAGING_MAX_AGE_MILLIS = 6 * 3600_000L;
+
     private final ArtifactStore store;
     private final BeamRunner runner;
     private final ExecutionSettings settings;
@@ -89,7 +92,15 @@ public final class WorkflowRunner {
     public RunSummary run(WorkflowGraph graph, RunRequest request, String runId, Consumer<String> console) {
         Selection sel = Selection.of(graph, request);
         checkExternalInputs(sel);
-        store.cleanStaging(6 * 3600_000L);
+        store.cleanStaging(STAGING_MAX_AGE_MILLIS);
+        try {
+            return runSelected(graph, sel, runId, console);
+        } finally {
+            store.releaseStaging();
+        }
+    }
+
+    private RunSummary runSelected(WorkflowGraph graph, Selection sel, String runId, Consumer<String> console) {
         Set<String> forced = new HashSet<>(sel.forced());
         Map<String, String> digests = new LinkedHashMap<>();
         Map<String, StepStatus> done = new LinkedHashMap<>();
@@ -110,6 +121,10 @@ public final class WorkflowRunner {
                     done.put(name, new StepStatus(name, true, d.reason(), d.key().key(), digest, 0));
                     writeStepRecord(graph.name(), name, d.key(), digest);
                     console.accept(name + ": cached (artifact " + MissExplainer.shortDigest(digest) + ")");
+                    // Checkpoints left by a run that died between committing this key and deleting them.
+                    if (store.removeStaleWorkDir(d.key().key(), runId)) {
+                        console.accept(name + ": removed the checkpoints of its committed run");
+                    }
                 } else {
                     toRun.add(new Pending(node, d.key(), d.reason(), forced.contains(name)));
                 }
@@ -175,6 +190,7 @@ public final class WorkflowRunner {
                                 + ")"));
                 Optional<String> hit = p.forced ? Optional.empty() : store.lookup(p.key().key());
                 if (hit.isPresent()) {
+                    removeCheckpoints(p, console); // The other run committed it; we hold its lease now.
                     lease.close();
                     digests.put(p.node().name(), hit.get());
                     continue;
@@ -218,34 +234,88 @@ public final class WorkflowRunner {
                     throw new IllegalStateException("pipeline ended in state " + state);
                 }
             } catch (RuntimeException e) {
-                discardStaging(wavePending);
                 InvalidInputException bad = Failures.invalidInput(e);
                 if (bad != null) {
                     throw bad;
                 }
                 throw new StepFailedException(wavePending.stream().map(x -> x.node().name()).toList(), e);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             String memory = ProcessMemory.describePeak();
             betweenWaves.run();
-            for (Pending p : wavePending) {
-                String digest;
-                try {
-                    digest = store.commit(p.staging, p.key().key(), graph.name() + "/" + p.node().name());
-                } catch (IOException e) {
-                    throw new StepFailedException(List.of(p.node().name()),
-                            new IOException("cannot commit the output of " + p.node().name() + ": " + e.getMessage(), e));
-                }
-                writeStepRecord(graph.name(), p.node().name(), p.key(), digest);
-                digests.put(p.node().name(), digest);
-                p.status = new StepStatus(p.node().name(), false, p.reason(), p.key().key(), digest, seconds);
-                console.accept(String.format("%s: ran in %.1f s -> artifact %s%s", p.node().name(), seconds,
-                        MissExplainer.shortDigest(digest), memory.isEmpty() ? "" : "; " + memory));
-            }
+            commitWave(graph, wavePending, (System.nanoTime() - t0) / 1e9, memory, digests, console);
             return wavePending;
         } finally {
+            // Outputs not committed (an input error, a failed step, a broken contract, an error while building the
+            // pipeline) go at once; a committed output's staging was moved into artifacts/ and is gone already.
+            discardStaging(wavePending);
+            for (Pending p : wavePending) {
+                if (p.status == null) {
+                    store.removeWorkDirIfEmpty(p.key().key());
+                }
+            }
             leases.forEach(Lease::close);
             deleteProgress(store.progressDir(runId));
+        }
+    }
+
+    /**
+     * Commits each output of a finished wave that keeps its step's {@link io.sdclr.dsl.OutputContract}, then deletes
+     * the step's checkpoints; an output that breaks its contract is not committed and fails the run (a bug in the
+     * step: exit code 1), after the others are committed.
+     */
+    private void commitWave(WorkflowGraph graph, List<Pending> wave, double seconds, String memory,
+            Map<String, String> digests,
+            Consumer<String> console) {
+        Map<String, List<String>> broken = new LinkedHashMap<>();
+        for (Pending p : wave) {
+            List<String> violations = StagedOutput.violations(p.node().step(), p.staging,
+                    input -> inputRecords(p.node(), input, digests));
+            if (!violations.isEmpty()) {
+                broken.put(p.node().name(), violations);
+                continue;
+            }
+            String digest;
+            try {
+                digest = store.commit(p.staging, p.key().key(), graph.name() + "/" + p.node().name());
+            } catch (IOException e) {
+                throw new StepFailedException(List.of(p.node().name()),
+                        new IOException("cannot commit the output of " + p.node().name() + ": " + e.getMessage(), e));
+            }
+            writeStepRecord(graph.name(), p.node().name(), p.key(), digest);
+            digests.put(p.node().name(), digest);
+            p.status = new StepStatus(p.node().name(), false, p.reason(), p.key().key(), digest, seconds);
+            console.accept(String.format("%s: ran in %.1f s -> artifact %s%s", p.node().name(), seconds,
+                    MissExplainer.shortDigest(digest), memory.isEmpty() ? "" : "; " + memory));
+            removeCheckpoints(p, console);
+        }
+        if (!broken.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            broken.forEach((step, v) -> parts.add((broken.size() > 1 ? step + ": " : "") + String.join("; ", v)));
+            throw new StepFailedException(List.copyOf(broken.keySet()), "the output breaks the step's declared "
+                    + "contract, so it was not committed: " + String.join(" | ", parts) + " (a bug in the step's code;"
+                    + " nothing entered the store, and the next run computes it again)");
+        }
+    }
+
+    /** The record count of {@code input}, which must be one of {@code node}'s inputs (its contract names it). */
+    private long inputRecords(WorkflowGraph.Node node, io.sdclr.dsl.Artifact<?> input, Map<String, String> digests) {
+        if (!node.inputs().contains(input.producer())) {
+            throw new IllegalStateException("the output contract of step " + node.name() + " counts the records of "
+                    + input.producer() + ", which is not one of its inputs " + node.inputs());
+        }
+        return store.manifest(digests.get(input.producer())).records();
+    }
+
+    /**
+     * Deletes the checkpoints of a key that is committed: they can never be resumed from again. Best effort after the
+     * commit; a directory left behind (a crash right here) is removed when the next run finds the key cached.
+     */
+    private void removeCheckpoints(Pending p, Consumer<String> console) {
+        try {
+            store.clearWorkDir(p.key().key());
+        } catch (UncheckedIOException e) {
+            console.accept(p.node().name() + ": could not delete its checkpoints (" + e.getCause().getMessage()
+                    + "); the next run removes them");
         }
     }
 
@@ -295,10 +365,13 @@ public final class WorkflowRunner {
 
     private static void discardStaging(List<Pending> wave) {
         for (Pending p : wave) {
+            if (p.staging == null) {
+                continue;
+            }
             try {
                 ArtifactStore.deleteTree(p.staging);
             } catch (IOException e) {
-                // Staging is never read as an artifact; cleanStaging removes it later.
+                // Staging is never read as an artifact; cleanStaging removes it once this process is gone.
             }
         }
     }

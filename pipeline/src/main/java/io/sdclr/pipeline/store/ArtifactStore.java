@@ -3,10 +3,12 @@ package io.sdclr.pipeline.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +29,10 @@ import java.util.stream.Stream;
  * STORE/artifacts/DIGEST/   immutable files of one artifact + manifest.json (written last)
  * STORE/keys/KEY.json       cache key -&gt; artifact digest (written after the artifact is published)
  * STORE/steps/WF/STEP.json  what the last run of a step used (explains cache misses)
- * STORE/staging/UUID/       outputs being written; never read as artifacts
- * STORE/work/KEY/           scratch that survives a killed run (training checkpoints)
+ * STORE/staging/PID@HOST/   outputs being written (STEP-UUID/), by that process; never read as artifacts,
+ *                           deleted when not committed, and at the next run's start once that process is gone
+ * STORE/work/KEY/           scratch that survives a killed run (training checkpoints); removed once KEY is
+ *                           committed
  * STORE/leases/KEY.lease    who is computing a key right now
  * STORE/runs/RUN.json       one record per run
  * </pre>
@@ -38,6 +43,10 @@ import java.util.stream.Stream;
  * again) or a key whose artifact verifies. A hit is used only after its manifest and every file check out.
  */
 public final class ArtifactStore {
+    /** This process as leases and staging folders name their owner: {@code PID@HOST}. */
+    static final String OWNER = ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9@._-]", "_");
+    private static final Pattern OWNER_NAME = Pattern.compile("[0-9]+@.+");
+
     private final Path root;
     private final CommitFaults faults;
     private volatile boolean verifyEveryHit;
@@ -63,15 +72,27 @@ public final class ArtifactStore {
         return root;
     }
 
-    /** A fresh staging directory for one step's output. */
+    /**
+     * A fresh staging directory for one step's output, inside this process's own staging folder
+     * ({@code staging/PID@HOST/}), so a later run can tell a dead owner's leftovers from a live run's work.
+     */
     public Path newStaging(String stepName) {
-        Path dir = root.resolve("staging").resolve(stepName + "-" + UUID.randomUUID());
+        Path dir = ownStaging().resolve(stepName + "-" + UUID.randomUUID());
         try {
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (NoSuchFileException raced) {
+                Files.createDirectories(dir); // A run of this process removed the empty owner folder meanwhile.
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return dir;
+    }
+
+    /** This process's staging folder: {@code staging/PID@HOST}, the owner as leases name it. */
+    Path ownStaging() {
+        return root.resolve("staging").resolve(OWNER);
     }
 
     /** Scratch directory of a cache key that survives killed runs (checkpoints). */
@@ -96,6 +117,43 @@ public final class ArtifactStore {
             deleteTree(root.resolve("work").resolve(cacheKey));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear the work directory of " + cacheKey, e);
+        }
+    }
+
+    /**
+     * Deletes the scratch directory of a cache key if nothing was written into it (nothing to resume from), after a
+     * step that was not committed. Best effort: an empty directory left behind is harmless and goes when the key is
+     * committed.
+     */
+    public void removeWorkDirIfEmpty(String cacheKey) {
+        try {
+            Files.deleteIfExists(root.resolve("work").resolve(cacheKey));
+        } catch (IOException e) {
+            // Not empty (checkpoints the next run of the same key resumes from), or not removable now.
+        }
+    }
+
+    /**
+     * Deletes the leftover scratch directory of a key that is committed (a run that died between the commit and
+     * removing its checkpoints), unless a live run holds the key's lease (a {@code --force} re-run may be
+     * checkpointing there).
+     *
+     * @return whether a directory was deleted
+     */
+    public boolean removeStaleWorkDir(String cacheKey, String runId) {
+        Path dir = root.resolve("work").resolve(cacheKey);
+        if (!Files.exists(dir)) {
+            return false;
+        }
+        Optional<Lease> lease = Lease.tryAcquire(leaseFile(cacheKey), runId);
+        if (lease.isEmpty()) {
+            return false;
+        }
+        try (Lease held = lease.get()) {
+            deleteTree(dir);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the work directory of " + cacheKey, e);
         }
     }
 
@@ -262,7 +320,7 @@ public final class ArtifactStore {
             if (verify(content.digest())) {
                 deleteTree(staging); // Same content is already published: nothing to move.
             } else {
-                Path trash = root.resolve("staging").resolve("corrupt-" + UUID.randomUUID());
+                Path trash = ownStaging().resolve("corrupt-" + UUID.randomUUID());
                 Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 deleteTree(trash);
@@ -305,17 +363,62 @@ public final class ArtifactStore {
         writeAtomically(root.resolve("runs").resolve(runId + ".json"), Manifest.JSON.writeValueAsBytes(record));
     }
 
-    /** Removes staging directories no live run owns (older than {@code minAgeMillis}). */
+    /**
+     * Removes staging no live run owns: at once the folder of an owner process that no longer exists on this host
+     * (a run killed with {@code kill -9}, a crash), and otherwise (an owner on another host, a folder of an older
+     * layout) what has not changed for {@code minAgeMillis}. A live run's staging, this process's included, is
+     * never touched: its outputs are still being written.
+     */
     public void cleanStaging(long minAgeMillis) {
         long now = System.currentTimeMillis();
         try (Stream<Path> dirs = Files.list(root.resolve("staging"))) {
             for (Path d : dirs.toList()) {
-                if (now - Files.getLastModifiedTime(d).toMillis() > minAgeMillis) {
+                String name = d.getFileName().toString();
+                if (name.equals(OWNER)) {
+                    continue;
+                }
+                if (OWNER_NAME.matcher(name).matches() && Files.isDirectory(d)) {
+                    if (Lease.deadOnThisHost(name)) {
+                        deleteTree(d);
+                    } else {
+                        deleteOlderThan(d, now - minAgeMillis); // Alive, or another host: only the old leftovers.
+                        removeIfEmptyAndOlderThan(d, now - minAgeMillis);
+                    }
+                } else if (Files.getLastModifiedTime(d).toMillis() < now - minAgeMillis) {
                     deleteTree(d);
                 }
             }
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: leftovers in staging are never read as artifacts; the next run tries again.
+        }
+    }
+
+    /** Removes this process's staging folder if it is empty (every output committed or discarded). */
+    public void releaseStaging() {
+        try {
+            Files.deleteIfExists(ownStaging());
         } catch (IOException e) {
-            // Best effort: leftovers in staging are never read as artifacts.
+            // Not empty (another run of this process is writing) or gone: either way nothing to do.
+        }
+    }
+
+    private static void deleteOlderThan(Path ownerDir, long cutoffMillis) throws IOException {
+        try (Stream<Path> s = Files.list(ownerDir)) {
+            for (Path d : s.toList()) {
+                if (Files.getLastModifiedTime(d).toMillis() < cutoffMillis) {
+                    deleteTree(d);
+                }
+            }
+        }
+    }
+
+    private static void removeIfEmptyAndOlderThan(Path dir, long cutoffMillis) throws IOException {
+        if (Files.getLastModifiedTime(dir).toMillis() < cutoffMillis) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException inUse) {
+                // Its owner staged something meanwhile.
+            }
         }
     }
 

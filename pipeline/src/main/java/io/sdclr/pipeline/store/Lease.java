@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,11 +51,41 @@ public final class Lease implements AutoCloseable {
     public static Lease acquire(Path file, String owner, Consumer<String> waiting) {
         boolean told = false;
         while (true) {
+            Attempt a = attempt(file, owner);
+            if (a.lease() != null) {
+                return a.lease();
+            }
+            if (!told) {
+                waiting.accept(a.holder());
+                told = true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + file, e);
+            }
+        }
+    }
+
+    /**
+     * Takes the lease if no live owner holds it (an expired or dead owner's lease is taken over), without waiting:
+     * for housekeeping that must not disturb a run computing the key.
+     */
+    public static Optional<Lease> tryAcquire(Path file, String owner) {
+        return Optional.ofNullable(attempt(file, owner).lease());
+    }
+
+    /** The lease, or who holds it. */
+    private record Attempt(Lease lease, String holder) {}
+
+    private static Attempt attempt(Path file, String owner) {
+        while (true) {
             try {
                 Files.write(file, (owner + " " + ManagementFactory.getRuntimeMXBean().getName())
                         .getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW,
                         java.nio.file.StandardOpenOption.WRITE);
-                return new Lease(file);
+                return new Attempt(new Lease(file), null);
             } catch (FileAlreadyExistsException held) {
                 try {
                     long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
@@ -63,20 +94,11 @@ public final class Lease implements AutoCloseable {
                         Files.deleteIfExists(file); // Owner died without releasing (kill -9, crash).
                         continue;
                     }
-                    if (!told) {
-                        waiting.accept(holder);
-                        told = true;
-                    }
+                    return new Attempt(null, holder);
                 } catch (NoSuchFileException released) {
                     continue;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for " + file, e);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create lease " + file, e);

@@ -2,6 +2,7 @@ package io.sdclr.pipeline.run;
 
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -155,6 +157,115 @@ final class ToySteps {
             @ProcessElement
             public void process(@Element OutputFile f, OutputReceiver<OutputFile> out) {
                 ctx.progress("processed " + f.getPath());
+                out.output(f);
+            }
+        }
+    }
+
+    /**
+     * Copies its input and promises one record per input record, each with a path ending in .txt; {@link #BUG} gives
+     * it a bug its contract catches. The bug is no parameter, so the cache key stays the same.
+     */
+    static final class Copy extends Step<OutputFile> {
+        enum Bug { NONE, DROP_FIRST, RENAME_FIRST }
+
+        static final java.util.concurrent.atomic.AtomicReference<Bug> BUG =
+                new java.util.concurrent.atomic.AtomicReference<>(Bug.NONE);
+
+        private final Artifact<OutputFile> input;
+
+        Copy(Artifact<OutputFile> input) {
+            super(OutputFile.class);
+            this.input = input;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of(input);
+        }
+
+        @Override
+        public OutputContract<OutputFile> outputContract() {
+            return OutputContract.<OutputFile>sameCountAs(input).andEach("a path ending in .txt",
+                    f -> f.getPath().endsWith(".txt"));
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            Bug bug = BUG.get();
+            return in.get(input)
+                    .apply("drop", Filter.by((OutputFile f) -> !(bug == Bug.DROP_FIRST && isFirst(f))))
+                    .apply("rename", MapElements.into(TypeDescriptor.of(OutputFile.class)).via(f ->
+                            bug == Bug.RENAME_FIRST && isFirst(f) ? file("item-0.png", text(f)) : f));
+        }
+
+        private static boolean isFirst(OutputFile f) {
+            return f.getPath().equals("item-0.txt");
+        }
+    }
+
+    /** Fails with an input error while the pipeline is being built (reading a small input as values). */
+    static final class RefuseAtBuild extends Step<OutputFile> {
+        private final Artifact<OutputFile> input;
+
+        RefuseAtBuild(Artifact<OutputFile> input) {
+            super(OutputFile.class);
+            this.input = input;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of(input);
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            throw new InvalidInputException("%s holds %d records; expected none", input, in.records(input).size());
+        }
+    }
+
+    /**
+     * Writes a checkpoint into its work directory, as pretraining does, then passes its input through; fails after
+     * writing it while {@link #FAIL} is set. {@link #WRITTEN} lists the checkpoints written.
+     */
+    static final class Checkpointing extends Step<OutputFile> {
+        static final java.util.concurrent.atomic.AtomicBoolean FAIL = new java.util.concurrent.atomic.AtomicBoolean();
+        static final java.util.Set<java.nio.file.Path> WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private final Artifact<OutputFile> input;
+
+        Checkpointing(Artifact<OutputFile> input) {
+            super(OutputFile.class);
+            this.input = input;
+        }
+
+        @Override
+        public List<Artifact<?>> inputs() {
+            return List.of(input);
+        }
+
+        @Override
+        public PCollection<OutputFile> expand(StepInput in) {
+            return in.get(input).apply("checkpoint", ParDo.of(new Save(in.context(), FAIL.get())));
+        }
+
+        private static final class Save extends DoFn<OutputFile, OutputFile> {
+            private final StepContext ctx;
+            private final boolean fail;
+
+            Save(StepContext ctx, boolean fail) {
+                this.ctx = ctx;
+                this.fail = fail;
+            }
+
+            @ProcessElement
+            public void process(@Element OutputFile f, OutputReceiver<OutputFile> out) throws java.io.IOException {
+                java.nio.file.Path ckpt = ctx.workDir().resolve("checkpoint-" + f.getPath());
+                java.nio.file.Files.writeString(ckpt, "state");
+                WRITTEN.add(ckpt);
+                if (fail) {
+                    throw new IllegalStateException("killed after writing " + ckpt.getFileName());
+                }
                 out.output(f);
             }
         }

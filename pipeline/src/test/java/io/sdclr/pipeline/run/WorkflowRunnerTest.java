@@ -11,7 +11,9 @@ import io.sdclr.dsl.Workflow;
 import io.sdclr.dsl.WorkflowGraph;
 import io.sdclr.pipeline.store.ArtifactStore;
 import io.sdclr.pipeline.store.CommitFaults;
+import io.sdclr.pipeline.store.Lease;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -203,5 +205,169 @@ class WorkflowRunnerTest {
             }
         }
         throw new AssertionError("no line starting with \"" + prefix + "\" in " + log);
+    }
+
+    private List<String> list(String dir) throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve(dir))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static WorkflowGraph copied(int count) {
+        Workflow wf = Workflow.named("contract");
+        wf.step("copy", new ToySteps.Copy(wf.step("a", ToySteps.Emit.of(count, 0))));
+        return wf.validate();
+    }
+
+    private StepFailedException failsWith(ToySteps.Copy.Bug bug, WorkflowGraph g, String runId) {
+        ToySteps.Copy.BUG.set(bug);
+        try {
+            return assertThrows(StepFailedException.class, () -> runner().run(g, RunRequest.all(), runId, l -> {}));
+        } finally {
+            ToySteps.Copy.BUG.set(ToySteps.Copy.Bug.NONE);
+        }
+    }
+
+    /** Issue 11, item 2: an output that breaks its step's declared contract never enters the store. */
+    @Test
+    void anOutputBreakingItsStepsContractIsNotCommittedAndTheNextRunComputesTheStep() throws IOException {
+        WorkflowGraph g = copied(3);
+        StepFailedException dropped = failsWith(ToySteps.Copy.Bug.DROP_FIRST, g, "r1");
+        assertThat(dropped).hasMessageThat().isEqualTo("step copy failed: the output breaks the step's declared "
+                + "contract, so it was not committed: it holds 2 records; expected as many as its input a has (3) (a"
+                + " bug in the step's code; nothing entered the store, and the next run computes it again)");
+        // "a" kept its contract and is committed; of "copy" there is no key, no artifact, no staging, no work folder.
+        assertThat(list("store/keys")).hasSize(1);
+        assertThat(list("store/artifacts")).hasSize(1);
+        assertThat(list("store/staging")).isEmpty();
+        assertThat(list("store/work")).isEmpty();
+
+        // Records are checked too (the contract's rule on each record), on the output as staged.
+        StepFailedException renamed = failsWith(ToySteps.Copy.Bug.RENAME_FIRST, g, "r2");
+        assertThat(renamed).hasMessageThat().contains("it was not committed: record ");
+        assertThat(renamed).hasMessageThat().contains(" breaks the rule: a path ending in .txt (a bug");
+        assertThat(list("store/keys")).hasSize(1);
+        assertThat(list("store/artifacts")).hasSize(1);
+
+        RunSummary fixed = runner().run(g, RunRequest.all(), "r3", l -> {});
+        assertThat(ran(fixed)).containsExactly("copy");
+        assertThat(runner().run(g, RunRequest.all(), "r4", l -> {}).ran()).isEqualTo(0);
+    }
+
+    @Test
+    void aStepWithoutAContractOfItsOwnMayNotCommitAnEmptyOutput() throws IOException {
+        StepFailedException e = assertThrows(StepFailedException.class,
+                () -> runner().run(toy(0, 0, "!", "?"), RunRequest.all(), "r1", l -> {}));
+        assertThat(e).hasMessageThat().startsWith("step a failed: the output breaks the step's declared contract, so it"
+                + " was not committed: it holds 0 records; expected at least 1 (");
+        assertThat(list("store/keys")).isEmpty();
+        assertThat(list("store/artifacts")).isEmpty();
+    }
+
+    /** Issue 11, item 8: an input error found while the wave's pipeline is built leaves nothing behind either. */
+    @Test
+    void anInputErrorWhileAStepIsBuiltLeavesNoStagingAndNoWorkFolder() throws IOException {
+        Workflow wf = Workflow.named("refuse");
+        wf.step("refuse", new ToySteps.RefuseAtBuild(wf.step("a", ToySteps.Emit.of(2, 0))));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> runner().run(wf.validate(), RunRequest.all(), "r1", l -> {}));
+        assertThat(e).hasMessageThat().isEqualTo("Artifact<OutputFile>(a) holds 2 records; expected none");
+        assertThat(list("store/staging")).isEmpty();
+        assertThat(list("store/work")).isEmpty();
+        assertThat(list("store/keys")).hasSize(1); // "a"
+    }
+
+    /** Issue 11, item 8: checkpoints live exactly as long as they can be resumed from. */
+    @Test
+    void checkpointsAreKeptWhileTheStepFailsAndDeletedOnceItIsCommitted() throws IOException {
+        Workflow wf = Workflow.named("ckpt");
+        wf.step("train", new ToySteps.Checkpointing(wf.step("a", ToySteps.Emit.of(2, 0))));
+        WorkflowGraph g = wf.validate();
+        ToySteps.Checkpointing.WRITTEN.clear();
+        ToySteps.Checkpointing.FAIL.set(true);
+        try {
+            assertThrows(StepFailedException.class, () -> runner().run(g, RunRequest.all(), "r1", l -> {}));
+        } finally {
+            ToySteps.Checkpointing.FAIL.set(false);
+        }
+        // A failed (or killed) step keeps its checkpoints: the next run of the same key resumes from them.
+        assertThat(ToySteps.Checkpointing.WRITTEN).isNotEmpty();
+        Path workDir = ToySteps.Checkpointing.WRITTEN.iterator().next().getParent();
+        assertThat(list("store/work")).containsExactly(workDir.getFileName().toString());
+        assertThat(Files.isRegularFile(ToySteps.Checkpointing.WRITTEN.iterator().next())).isTrue();
+
+        RunSummary done = runner().run(g, RunRequest.all(), "r2", l -> {});
+        assertThat(ran(done)).containsExactly("train");
+        String key = done.steps().get(1).key();
+        assertThat(workDir.getFileName().toString()).isEqualTo(key);
+        // Committed: its checkpoints can never be resumed from again, and only its own folder went.
+        assertThat(list("store/work")).isEmpty();
+    }
+
+    /**
+     * Issue 11, item 8: a run that died between committing a key and deleting its checkpoints leaves them behind; the
+     * next run that finds the key cached deletes them, unless a live run holds the key's lease (a --force re-run
+     * checkpointing there).
+     */
+    @Test
+    void checkpointsLeftBehindACommittedKeyGoWhenTheNextRunFindsItCached() throws IOException {
+        Workflow wf = Workflow.named("ckpt");
+        wf.step("train", new ToySteps.Checkpointing(wf.step("a", ToySteps.Emit.of(2, 0))));
+        WorkflowGraph g = wf.validate();
+        String key = runner().run(g, RunRequest.all(), "r1", l -> {}).steps().get(1).key();
+        Path stale = Files.createDirectories(tmp.resolve("store/work").resolve(key));
+        Files.writeString(stale.resolve("checkpoint-epoch-3.bin"), "state");
+        Path otherKey = Files.createDirectories(tmp.resolve("store/work/some-other-key"));
+
+        ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
+        try (Lease forcedRun = Lease.acquire(store.leaseFile(key), "forced-run", o -> {})) {
+            List<String> log = new java.util.ArrayList<>();
+            RunSummary s = runner(store).run(g, RunRequest.all(), "r2", log::add);
+            assertThat(s.ran()).isEqualTo(0);
+            assertThat(Files.isRegularFile(stale.resolve("checkpoint-epoch-3.bin"))).isTrue();
+            assertThat(log).doesNotContain("train: removed the checkpoints of its committed run");
+        }
+        List<String> log = new java.util.ArrayList<>();
+        RunSummary s = runner(store).run(g, RunRequest.all(), "r3", log::add);
+        assertThat(s.ran()).isEqualTo(0);
+        assertThat(log).contains("train: removed the checkpoints of its committed run");
+        assertThat(Files.exists(stale)).isFalse();
+        assertThat(Files.isDirectory(otherKey)).isTrue();
+    }
+
+    /** A staging folder as a run of process {@code pid} of this host leaves it when it is killed. */
+    private static Path leftoverStaging(Path store, long pid) throws IOException {
+        String self = ManagementFactory.getRuntimeMXBean().getName();
+        Path dir = store.resolve("staging").resolve(pid + "@" + self.substring(self.indexOf('@') + 1))
+                .resolve("pretrain-sdclr-s0-" + java.util.UUID.randomUUID());
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("encoder.params"), "half-written");
+        return dir;
+    }
+
+    /**
+     * Issue 11, item 8: a killed run's staging goes at the next run's start, not after 6 hours; a concurrent live
+     * run's stays; and a run leaves no staging folder of its own behind.
+     */
+    @Test
+    void aKilledRunsStagingGoesAtOnceAndAConcurrentLiveRunsStays() throws Exception {
+        Path storeDir = tmp.resolve("store");
+        new ArtifactStore(storeDir);
+        Process killed = new ProcessBuilder("true").start();
+        killed.waitFor();
+        Path dead = leftoverStaging(storeDir, killed.pid());
+        Process live = new ProcessBuilder("sleep", "600").start();
+        try {
+            Path alive = leftoverStaging(storeDir, live.pid());
+            runner().run(toy(2, 0, "!", "?"), RunRequest.all(), "r1", l -> {});
+            assertThat(Files.exists(dead.getParent())).isFalse();
+            assertThat(Files.isRegularFile(alive.resolve("encoder.params"))).isTrue();
+            assertThat(list("store/staging")).containsExactly(alive.getParent().getFileName().toString());
+        } finally {
+            live.destroy();
+            live.waitFor();
+        }
+        runner().run(toy(2, 0, "!", "?"), RunRequest.all(), "r2", l -> {});
+        assertThat(list("store/staging")).isEmpty();
     }
 }

@@ -78,4 +78,22 @@ class LeaseTest {
         assertThat(Lease.deadOnThisHost("run 1@another-host-" + System.nanoTime())).isFalse();
         assertThat(Lease.deadOnThisHost("garbage")).isFalse();
     }
+
+    @Test
+    void tryAcquireTakesAFreeOrDeadLeaseAndNeverWaitsForALiveOne() throws Exception {
+        Path file = tmp.resolve("k.lease");
+        try (Lease held = Lease.acquire(file, "run-1", o -> {})) {
+            assertThat(Lease.tryAcquire(file, "housekeeping")).isEmpty();
+            assertThat(Files.readString(file)).startsWith("run-1 ");
+        }
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        Files.writeString(file, "killed-run " + gone.pid() + "@" + self.substring(self.indexOf('@') + 1));
+        java.util.Optional<Lease> taken = Lease.tryAcquire(file, "housekeeping");
+        assertThat(taken).isPresent();
+        assertThat(Files.readString(file)).startsWith("housekeeping ");
+        taken.get().close();
+        assertThat(Files.exists(file)).isFalse();
+    }
 }

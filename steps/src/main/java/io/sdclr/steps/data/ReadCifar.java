@@ -1,6 +1,7 @@
 package io.sdclr.steps.data;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Step;
@@ -113,6 +114,15 @@ public final class ReadCifar extends Step<Image> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of();
+    }
+
+    /**
+     * At least one image. How many the files hold, and whether each decodes to its declared size, is checked while
+     * they are read (an empty set, a short file: an input error before anything is committed).
+     */
+    @Override
+    public OutputContract<Image> outputContract() {
+        return OutputContract.atLeast(1);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.InvalidInputException;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
@@ -120,6 +121,13 @@ public final class AnalysePies extends Step<PieAnalysis> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(encoder, features, images, subset);
+    }
+
+    /** One analysis of the encoder, with rates for at least one classifier and image set. */
+    @Override
+    public OutputContract<PieAnalysis> outputContract() {
+        return OutputContract.<PieAnalysis>exactly(1).andEach("an analysis with PIE rates", a -> !a.getRates()
+                .isEmpty());
     }
 
     /** Runs the encoder over D_i, the validation and the test images: alone, like feature extraction. */

@@ -1,6 +1,7 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -86,6 +87,22 @@ public final class ClassifyKnn extends Step<ProbeResult> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(features, subset);
+    }
+
+    /** One result per k ({@code knn}, {@code knn20}, ...), each with an accuracy for every class. */
+    @Override
+    public OutputContract<ProbeResult> outputContract() {
+        List<Integer> ks = get(K);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ks.size(); i++) {
+            names.add(evaluationName(ks, i));
+        }
+        return OutputContract.<ProbeResult>exactly(ks.size())
+                .andEach("one accuracy per class", r -> r.getPerClassAccuracy().size() == r.getClassCounts().size()
+                        && !r.getClassCounts().isEmpty())
+                .andAll("one result for each of " + String.join(", ", names), all -> all.stream()
+                        .map(r -> r.getEvaluation().toString()).sorted().toList()
+                        .equals(names.stream().sorted().toList()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.StepInput;
 import io.sdclr.steps.avro.Encoder;
 import io.sdclr.steps.avro.Feature;
@@ -25,6 +26,14 @@ record LinearEvaluation(String name, TrainingSet trainingSet, Artifact<Feature> 
 
     LinearEvaluation augmentFrom(Artifact<Encoder> e, Artifact<Image> im) {
         return new LinearEvaluation(name, trainingSet, features, subset, e, im);
+    }
+
+    /** The output contract of both probes: one result of this evaluation, an accuracy for every class. */
+    OutputContract<ProbeResult> contract() {
+        return OutputContract.<ProbeResult>exactly(1).andEach("a result of evaluation " + name + " with one accuracy "
+                + "per class", r -> r.getEvaluation().equals(name)
+                        && r.getPerClassAccuracy().size() == r.getClassCounts().size()
+                        && !r.getClassCounts().isEmpty());
     }
 
     /** Features and split; augmented, also the encoder and the images. */

@@ -1,6 +1,7 @@
 package io.sdclr.steps.eval;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -140,6 +141,12 @@ public final class ProbeLinear extends Step<ProbeResult> {
     @Override
     public List<Artifact<?>> inputs() {
         return evaluation.inputs(get(AUGMENT));
+    }
+
+    /** One result, with an accuracy for every class. */
+    @Override
+    public OutputContract<ProbeResult> outputContract() {
+        return evaluation.contract();
     }
 
     /** An augmented probe runs the encoder over the training set every epoch: alone, like feature extraction. */

@@ -3,6 +3,7 @@ package io.sdclr.steps.features;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InputFiles;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -75,6 +76,12 @@ public final class ExtractFeatures extends Step<Feature> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(encoder, images);
+    }
+
+    /** One feature per image, test images included (counted, not decoded: the output is large). */
+    @Override
+    public OutputContract<Feature> outputContract() {
+        return OutputContract.sameCountAs(images);
     }
 
     /**

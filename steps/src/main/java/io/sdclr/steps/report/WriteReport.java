@@ -1,6 +1,7 @@
 package io.sdclr.steps.report;
 
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.OutputFile;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -102,6 +103,16 @@ public final class WriteReport extends Step<OutputFile> {
     public Map<String, String> settings() {
         return Map.of("workflow", params.workflow(), "dataset", params.dataset(), "grouping",
                 params.grouping().toString(), "shownParams", params.params().toString());
+    }
+
+    /** The CLI contract's outputs: report.html, report.md and results.json, among any other files. */
+    @Override
+    public OutputContract<OutputFile> outputContract() {
+        List<String> required = List.of(ReportRenderer.REPORT_HTML, ReportRenderer.REPORT_MD,
+                ReportRenderer.RESULTS_JSON);
+        return OutputContract.<OutputFile>atLeast(required.size()).andAll(String.join(", ", required)
+                + " among the files", files -> files.stream().map(f -> f.getPath().toString()).toList()
+                        .containsAll(required));
     }
 
     @Override

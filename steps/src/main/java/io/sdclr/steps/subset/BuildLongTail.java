@@ -3,6 +3,7 @@ package io.sdclr.steps.subset;
 import io.sdclr.steps.internal.subset.SplitRecords;
 import io.sdclr.steps.internal.subset.SplitPlan;
 import io.sdclr.dsl.Artifact;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -112,26 +113,72 @@ public final class BuildLongTail extends Step<LongTailSplit> {
     }
 
     /**
-     * Combinations the planner cannot build, checked where the workflow is built: fewer than two classes, or a
-     * tail class left without images ({@code nMax / imbalance < 1}). Whether each class has enough images is a
-     * question about the data, checked when the step runs.
+     * Combinations the planner cannot build, checked where the workflow is built: fewer than two classes, or tail
+     * classes left without images in D_i ({@code (int) (nMax / imbalance) < 1}), named split by split (the class
+     * order depends on the seed alone) with the values of {@code subset.nMax} and {@code subset.imbalance} that
+     * would do. Whether each class has enough images is a question about the data, checked when the step runs.
      */
     @Override
     public List<String> problems() {
         if (numClasses < 2) {
             return List.of("a long tail needs at least 2 classes, the dataset has " + numClasses);
         }
-        int tail = spec().countAt(numClasses - 1, numClasses);
-        if (tail < 1) {
-            return List.of(String.format("%s=%d with %s=%s leaves the tail class with %d images; expected at least 1",
-                    N_MAX, get(N_MAX), IMBALANCE, IMBALANCE.text(get(IMBALANCE)), tail));
+        LongTailSpec spec = spec();
+        int empty = 0;
+        while (empty < numClasses && spec.countAt(numClasses - 1 - empty, numClasses) < 1) {
+            empty++;
         }
-        return List.of();
+        if (empty == 0) {
+            return List.of();
+        }
+        List<String> perSplit = new java.util.ArrayList<>();
+        for (int k = 0; k < spec.splits(); k++) {
+            int[] order = LongTailPlanner.classOrder(spec.seed(), k, numClasses);
+            List<String> classes = new java.util.ArrayList<>();
+            for (int i = numClasses - empty; i < numClasses; i++) {
+                classes.add(Integer.toString(order[i]));
+            }
+            perSplit.add((classes.size() == 1 ? "class " : "classes ") + String.join(", ", classes) + " in split " + k);
+        }
+        StringBuilder fix = new StringBuilder("expected at least 1 image per class: ");
+        long nMax = smallestNMax(spec);
+        if (nMax <= Integer.MAX_VALUE) {
+            fix.append("raise ").append(N_MAX).append(" to ").append(nMax).append(" or more, or ");
+        }
+        fix.append("lower ").append(IMBALANCE).append(" to ").append(IMBALANCE.text(largestImbalance(spec)))
+                .append(" or less");
+        return List.of(String.format("%s=%d with %s=%s gives the last %d of the %d tail positions 0 images, so D_i"
+                + " would have no image of %s; %s", N_MAX, get(N_MAX), IMBALANCE, IMBALANCE.text(get(IMBALANCE)),
+                empty, numClasses, String.join("; ", perSplit), fix));
+    }
+
+    /** The smallest nMax that leaves the tail class at least one image at this imbalance. */
+    private long smallestNMax(LongTailSpec spec) {
+        long n = Math.max(spec.nMax(), (long) Math.floor(spec.imbalance()));
+        while (n <= Integer.MAX_VALUE && spec.withNMax((int) n).countAt(numClasses - 1, numClasses) < 1) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The largest whole imbalance that leaves the tail class at least one image with this nMax (1 always does). */
+    private double largestImbalance(LongTailSpec spec) {
+        double r = Math.max(1, Math.min(Math.floor(spec.imbalance()), spec.nMax()));
+        while (r > 1 && spec.withImbalance(r).countAt(numClasses - 1, numClasses) < 1) {
+            r--;
+        }
+        return r;
     }
 
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(images);
+    }
+
+    /** One record per split, every class in D_i ({@link SplitRecords#contract}). */
+    @Override
+    public OutputContract<LongTailSplit> outputContract() {
+        return SplitRecords.contract(get(SPLITS), numClasses);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.sdclr.steps.internal.subset.SplitPlan;
 import io.sdclr.steps.internal.metrics.Group;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepInput;
@@ -104,6 +105,12 @@ public final class LoadSplits extends Step<LongTailSplit> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(images);
+    }
+
+    /** One record per split of the files, every class in D_i ({@link SplitRecords#contract}). */
+    @Override
+    public OutputContract<LongTailSplit> outputContract() {
+        return SplitRecords.contract(params.files().splits(), params.numClasses());
     }
 
     /** Every split file and train list: their content enters the cache key. */

@@ -69,7 +69,9 @@ final class LongTailPlanner {
             long[] members = byClass[c];
             if (members.length == 0) {
                 throw new InvalidInputException(
-                        "training set: class %d has no images (%d records, expected every class 0..%d present)",
+                        "training set: no image of class %d among its %d images; expected every class 0..%d, since D_i"
+                                + " needs at least one image of each: check that data.dir holds the whole dataset,"
+                                + " and raise data.trainLimit if it is set (the first N images may leave a class out)",
                         c, ids.length, numClasses - 1);
             }
             if (members.length <= spec.valPerClass()) {
@@ -86,7 +88,7 @@ final class LongTailPlanner {
                 throw new InvalidInputException(
                         "training set: class %d has %d images in the pool (after %d held out for validation), fewer"
                                 + " than nMax %d; every class can be the head class of a split, so each needs at"
-                                + " least nMax pool images (lower nMax or valPerClass)",
+                                + " least nMax pool images (lower subset.nMax or subset.valPerClass)",
                         c, pool[c].length, spec.valPerClass(), spec.nMax());
             }
         }
@@ -119,11 +121,7 @@ final class LongTailPlanner {
     private static SplitPlan planSplit(
             int k, long[][] pool, long[] val, long[] poolIds, int[] tailCounts, int total, int shots, LongTailSpec spec) {
         int numClasses = pool.length;
-        int[] classOrder = new int[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            classOrder[c] = c;
-        }
-        shuffle(classOrder, new Random(mix(spec.seed(), ORDER, k)));
+        int[] classOrder = classOrder(spec.seed(), k, numClasses);
 
         int[] classCounts = new int[numClasses];
         int[] balancedCounts = new int[numClasses];
@@ -146,7 +144,7 @@ final class LongTailPlanner {
             throw new InvalidInputException(
                     "split %d: class %d would get %d few-shot images (fewShotFraction %s of the %d-image pool,"
                             + " balanced over %d classes) but has only %d in D_i and %d in D_b; S_b must be a"
-                            + " subset of both (raise nMax or lower imbalance or fewShotFraction)",
+                            + " subset of both (raise subset.nMax or lower subset.imbalance or subset.fewShotFraction)",
                     k, tightest, shots, spec.fewShotFraction(), poolIds.length, numClasses, classCounts[tightest],
                     balancedCounts[tightest]);
         }
@@ -169,6 +167,19 @@ final class LongTailPlanner {
                 concatSorted(fewShot),
                 val,
                 poolIds);
+    }
+
+    /**
+     * The class order of split {@code k}: {@code order[i]} is the class at tail position i. It depends on the seed
+     * alone, not on the data, so the workflow's definition can already say which class a count leaves empty.
+     */
+    static int[] classOrder(long seed, int k, int numClasses) {
+        int[] order = new int[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            order[c] = c;
+        }
+        shuffle(order, new Random(mix(seed, ORDER, k)));
+        return order;
     }
 
     /** Ids of each class, sorted ascending; rejects bad labels and duplicate ids. */

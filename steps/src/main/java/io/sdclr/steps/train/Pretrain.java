@@ -5,6 +5,7 @@ import io.sdclr.steps.internal.train.PretrainLoop;
 import io.sdclr.steps.internal.train.PretrainConfig;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.Gather;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Param;
 import io.sdclr.dsl.Step;
 import io.sdclr.dsl.StepContext;
@@ -214,6 +215,22 @@ public final class Pretrain extends Step<Encoder> {
     @Override
     public List<Artifact<?>> inputs() {
         return List.of(images, subset);
+    }
+
+    /**
+     * One encoder: of this method, split and training set, trained for {@code pretrain.epochs} epochs with one loss
+     * per epoch, naming its parameter file (a side file of the artifact) and the file's SHA-256.
+     */
+    @Override
+    public OutputContract<Encoder> outputContract() {
+        int epochs = get(EPOCHS);
+        String rule = String.format("the %s encoder of split %d (%s), trained for %d epochs with one loss per epoch,"
+                + " naming its parameter file and its SHA-256", EncoderSpec.methodName(method), split,
+                subsetName(trainSet), epochs);
+        return OutputContract.<Encoder>exactly(1).andEach(rule, e -> e.getMethod() == method && e.getSplit() == split
+                        && e.getTrainSet() == trainSet && e.getEpochs() == epochs
+                        && e.getLossPerEpoch().size() == epochs && !e.getParamsFile().isEmpty()
+                        && e.getParamsSha256().length() == 64);
     }
 
     /** One training loop at a time: it uses every core, and its result must not depend on what else runs. */

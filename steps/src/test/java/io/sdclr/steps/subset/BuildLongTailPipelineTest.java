@@ -79,6 +79,27 @@ class BuildLongTailPipelineTest {
         p.run().waitUntilFinish();
     }
 
+    /** Issue 11, item 2: the splits it draws keep its declared contract; a split with an empty class would not. */
+    @Test
+    void theSplitsKeepTheStepsContractAndASplitWithAnEmptyClassBreaksIt() {
+        List<LongTailSplit> splits = planned(TestImages.random(60, 4, CLASSES, 1, 2, 1));
+        var contract = step().outputContract();
+        java.util.function.ToLongFunction<Artifact<?>> noInputs = a -> {
+            throw new AssertionError("the subset contract counts no input");
+        };
+        assertThat(contract.violations(splits.size(), noInputs, splits)).isEmpty();
+
+        LongTailSplit first = splits.get(0);
+        List<Integer> counts = new ArrayList<>(first.getClassCounts());
+        counts.set(first.getClassOrder().get(CLASSES - 1), 0);
+        LongTailSplit emptyTail = LongTailSplit.newBuilder(first).setClassCounts(counts).build();
+        assertThat(contract.violations(2, noInputs, List.of(emptyTail, splits.get(1)))).containsExactly(
+                "record 0 breaks the rule: every one of the 3 classes has at least one image in D_i, and D_i holds as"
+                        + " many images as its class counts add up to");
+        assertThat(contract.violations(1, noInputs, List.of(first))).containsExactly(
+                "it holds 1 record; expected exactly 2", "its records break the rule: the splits are numbered 0..1");
+    }
+
     @Test
     void aClassWithTooFewImagesFailsTheRunNamingTheClass() {
         // Class 2 keeps only 10 training images: 7 in the pool after validation, fewer than nMax 10.
@@ -98,9 +119,55 @@ class BuildLongTailPipelineTest {
         Workflow w = Workflow.named("w");
         Artifact<Image> data = w.ref("data", Image.class);
         assertThat(BuildLongTail.from(data).nMax(200).imbalance(10).problems()).isEmpty();
-        assertThat(BuildLongTail.from(data).nMax(50).imbalance(100).problems()).containsExactly(
-                "subset.nMax=50 with subset.imbalance=100 leaves the tail class with 0 images; expected at least 1");
+        // Positions 8 and 9 of 10 get (int) (50 x 0.01^(8/9)) = 0 and (int) (50 x 0.01) = 0 images. Which classes sit
+        // there is each split's class order, which depends on the seed alone: the planner's, on any data
+        // (BuildLongTail's default dataset has 10 classes).
+        List<SplitPlan> plans = LongTailPlanner.plan(ids(6000), labels(6000, 10), 10,
+                new LongTailSpec(3, 100, 100, 500, 0.01, 1));
+        assertThat(BuildLongTail.from(data).nMax(50).imbalance(100).seed(1).problems()).containsExactly(
+                "subset.nMax=50 with subset.imbalance=100 gives the last 2 of the 10 tail positions 0 images, so D_i"
+                        + " would have no image of classes " + tail(plans.get(0), 2) + " in split 0; classes "
+                        + tail(plans.get(1), 2) + " in split 1; classes " + tail(plans.get(2), 2) + " in split 2;"
+                        + " expected at least 1 image per class: raise subset.nMax to 100 or more, or lower"
+                        + " subset.imbalance to 50 or less");
+        assertThat(BuildLongTail.from(data).nMax(5).imbalance(10).splits(1).seed(1).problems()).containsExactly(
+                "subset.nMax=5 with subset.imbalance=10 gives the last 3 of the 10 tail positions 0 images, so D_i"
+                        + " would have no image of classes " + tail(plans.get(0), 3) + " in split 0; expected at"
+                        + " least 1 image per class: raise subset.nMax to 10 or more, or lower subset.imbalance to 5"
+                        + " or less");
+        assertThat(BuildLongTail.from(data).nMax(9).imbalance(10).splits(1).seed(1).problems()).containsExactly(
+                "subset.nMax=9 with subset.imbalance=10 gives the last 1 of the 10 tail positions 0 images, so D_i"
+                        + " would have no image of class " + tail(plans.get(0), 1) + " in split 0; expected at least"
+                        + " 1 image per class: raise subset.nMax to 10 or more, or lower subset.imbalance to 9 or"
+                        + " less");
+        assertThat(BuildLongTail.from(data).nMax(100).imbalance(100).seed(1).problems()).isEmpty();
         assertThat(BuildLongTail.from(data).dataset("one-class", 1).problems()).containsExactly(
                 "a long tail needs at least 2 classes, the dataset has 1");
+    }
+
+    private static long[] ids(int n) {
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i;
+        }
+        return ids;
+    }
+
+    private static int[] labels(int n, int classes) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+        }
+        return labels;
+    }
+
+    /** The classes at the last {@code n} tail positions of a plan, joined as the message lists them. */
+    private static String tail(SplitPlan p, int n) {
+        int[] order = p.classOrder();
+        List<String> out = new ArrayList<>();
+        for (int i = order.length - n; i < order.length; i++) {
+            out.add(Integer.toString(order[i]));
+        }
+        return String.join(", ", out);
     }
 }

@@ -154,7 +154,9 @@ class LongTailPlannerTest {
         int[] someLabels = {0, 0, 2, 2};
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> LongTailPlanner.plan(someIds, someLabels, 3, new LongTailSpec(1, 1, 1, 1, 0.5, 1)));
-        assertThat(e).hasMessageThat().contains("class 1 has no images");
+        assertThat(e).hasMessageThat().isEqualTo("training set: no image of class 1 among its 4 images; expected every"
+                + " class 0..2, since D_i needs at least one image of each: check that data.dir holds the whole"
+                + " dataset, and raise data.trainLimit if it is set (the first N images may leave a class out)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sdclr.steps.internal.subset;
 
 import io.sdclr.dsl.Gather;
+import io.sdclr.dsl.OutputContract;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.avro.LongTailSplit;
 import io.sdclr.steps.avro.Source;
@@ -22,6 +23,27 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class SplitRecords {
     private SplitRecords() {}
+
+    /**
+     * The output contract of both subset steps: one record per split, numbered 0..splits-1, each with every one of
+     * the {@code numClasses} classes in D_i (pretraining on a D_i without some class, or probing with a class of no
+     * images, would be meaningless) and D_i holding exactly the images its class counts add up to.
+     */
+    public static OutputContract<LongTailSplit> contract(int splits, int numClasses) {
+        return OutputContract.<LongTailSplit>exactly(splits)
+                .andEach("every one of the " + numClasses + " classes has at least one image in D_i, and D_i holds "
+                        + "as many images as its class counts add up to", s -> everyClassInLongTail(s, numClasses))
+                .andAll("the splits are numbered 0.." + (splits - 1), all -> all.stream()
+                        .map(LongTailSplit::getSplit).sorted().toList()
+                        .equals(java.util.stream.IntStream.range(0, splits).boxed().toList()));
+    }
+
+    private static boolean everyClassInLongTail(LongTailSplit s, int numClasses) {
+        List<Integer> counts = s.getClassCounts();
+        return s.getNumClasses() == numClasses && counts.size() == numClasses
+                && counts.stream().allMatch(c -> c >= 1)
+                && counts.stream().mapToLong(Integer::longValue).sum() == s.getLongTailIds().size();
+    }
 
     /** Split number {@code split} of a subset artifact's records. */
     public static LongTailSplit find(List<LongTailSplit> splits, int split) {
