@@ -83,7 +83,7 @@ final class SplitFileLoader {
         long[] pool = labelOf.keySet().stream().mapToLong(Long::longValue)
                 .filter(id -> !valPosition.containsKey(id)).sorted().toArray();
         if (!files.pool().isEmpty()) {
-            checkPool(read(files.pool()), pool, valPosition);
+            checkPool(read(files.pool()), pool, val, valPosition);
         }
         long[] valIds = sorted(val.ids());
         List<SplitPlan> out = new ArrayList<>();
@@ -194,7 +194,11 @@ final class SplitFileLoader {
         }
     }
 
-    private void checkPool(IdList poolFile, long[] derived, Map<Long, Integer> valPosition) {
+    /**
+     * The pool file must be the training ids minus the validation ids. Either file may be the damaged one, so the
+     * messages name both.
+     */
+    private void checkPool(IdList poolFile, long[] derived, IdList val, Map<Long, Integer> valPosition) {
         Set<Long> listed = new HashSet<>(poolFile.ids().length * 2);
         int inVal = 0;
         int firstInVal = -1;
@@ -207,14 +211,15 @@ final class SplitFileLoader {
         }
         long[] missing = Arrays.stream(derived).filter(id -> !listed.contains(id)).toArray();
         if (inVal > 0) {
-            throw new InvalidInputException("%s: index %d is in the validation set too (%d pool indices are); "
+            long id = poolFile.ids()[firstInVal];
+            throw new InvalidInputException("%s: index %d is in the validation set too (%s; %d pool indices are); "
                     + "expected the pool to be the training ids minus the validation ids", poolFile.at(firstInVal),
-                    poolFile.ids()[firstInVal], inVal);
+                    id, val.at(valPosition.get(id)), inVal);
         }
         if (missing.length > 0) {
-            throw new InvalidInputException("%s: %d training ids outside the validation set are missing from the "
-                    + "pool file (first: id %d); expected the pool to be all %d training ids minus the validation ids",
-                    poolFile.file(), missing.length, missing[0], derived.length);
+            throw new InvalidInputException("%s: %d training ids outside the validation set (%s) are missing from "
+                    + "the pool file (first: id %d); expected the pool to be all %d training ids minus the validation "
+                    + "ids", poolFile.file(), missing.length, val.file(), missing[0], derived.length);
         }
     }
 

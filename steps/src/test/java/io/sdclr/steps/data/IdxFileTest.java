@@ -288,4 +288,42 @@ class IdxFileTest {
                 + " holds 32x32 images; expected the same size");
         ReadIdx.checkSameGeometry(train, write("same", idx(new int[] {1, 28, 28}, pattern(28 * 28)), false));
     }
+    @Test
+    void aHeaderDeclaringMoreDataThanTheFileHoldsIsTruncatedNotAnAllocation() throws IOException {
+        // IdxFuzzTest's "count 6 -> 2147483647": readLabels and readImages allocated room for every declared record
+        // before reading one (OutOfMemoryError, which took surefire's JVM down); they now allocate as data arrives.
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path labels = write("labels-" + gzip, idx(new int[] {Integer.MAX_VALUE}, new byte[] {1, 2, 3}), gzip);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(labels, 10));
+            assertThat(e).hasMessageThat().isEqualTo(labels + ": truncated: record 3 is missing or incomplete; the"
+                    + " header declares 2147483647 records of 1 bytes (2147483647 data bytes after the 8-byte header)");
+            Path images = write("images-" + gzip, idx(new int[] {Integer.MAX_VALUE, 2, 2}, pattern(12)), gzip);
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(images));
+            assertThat(e).hasMessageThat().startsWith(images + ": truncated: record 3 is missing or incomplete;");
+            // One 16384 x 16384 record (256 MiB) declared in a 28-byte file: rejected without allocating the record.
+            Path huge = write("huge-" + gzip, idx(new int[] {1, 16384, 16384}, pattern(12)), gzip);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            e = assertThrows(InvalidInputException.class, () -> IdxFile.readImages(huge));
+            assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(16L << 20);
+            assertThat(e).hasMessageThat().startsWith(huge + ": truncated: record 0 is missing or incomplete;");
+        }
+    }
+    @Test
+    void aGzipFileCutBeforeItsTrailerIsRejectedByTheWholeFileCheck() throws IOException {
+        // Found by IdxFuzzTest: a .gz file missing only its 8-byte trailer (CRC-32 and size) decompressed to the
+        // declared data and passed checkWholeFile, so ReadIdx read it unverified; the cut is now named.
+        byte[] gz = Files.readAllBytes(write("whole-images.gz", idx(new int[] {3, 2, 2}, pattern(12)), true));
+        Path cut = dir.resolve("no-trailer.gz");
+        Files.write(cut, Arrays.copyOf(gz, gz.length - 8));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(cut));
+        assertThat(e).hasMessageThat().isEqualTo(cut + ": the gzip stream ends before its 8-byte trailer (CRC-32 and"
+                + " size): the file is cut short and its 12 data bytes cannot be verified; expected a complete gzip"
+                + " file (download it again)");
+        // Half the trailer: the same.
+        Files.write(cut, Arrays.copyOf(gz, gz.length - 4));
+        assertThat(assertThrows(InvalidInputException.class, () -> IdxFile.checkWholeFile(cut)))
+                .hasMessageThat().contains("ends before its 8-byte trailer");
+    }
 }

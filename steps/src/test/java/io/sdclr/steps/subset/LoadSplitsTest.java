@@ -367,12 +367,27 @@ class LoadSplitsTest {
     void aPoolFileThatDisagreesWithTrainMinusValidationIsRejected() {
         SplitFiles missing = npyFiles().withPool(npy("pool.npy", LongStream.range(7, N).toArray()));
         assertThat(fails(missing)).hasMessageThat().isEqualTo(tmp.resolve("pool.npy") + ": 1 training ids outside "
-                + "the validation set are missing from the pool file (first: id 6); expected the pool to be all 24 "
-                + "training ids minus the validation ids");
+                + "the validation set (" + tmp.resolve("val.npy") + ") are missing from the pool file (first: id 6); "
+                + "expected the pool to be all 24 training ids minus the validation ids");
         SplitFiles withVal = npyFiles().withPool(npy("pool2.npy", LongStream.range(3, N).toArray()));
         assertThat(fails(withVal)).hasMessageThat().isEqualTo(tmp.resolve("pool2.npy") + ": element 0: index 3 is in "
-                + "the validation set too (3 pool indices are); expected the pool to be the training ids minus the "
-                + "validation ids");
+                + "the validation set too (" + tmp.resolve("val.npy") + ": element 4; 3 pool indices are); expected "
+                + "the pool to be the training ids minus the validation ids");
+    }
+
+    @Test
+    void aDamagedValidationFileCaughtByThePoolCrossCheckIsNamed() {
+        // Found by SplitFilesFuzzTest: a validation file that lost or gained an id disagrees with the pool file,
+        // and the message named only the pool file.
+        SplitFiles files = npyFiles().withPool(npy("pool.npy", LongStream.range(6, N).toArray()));
+        npy("val.npy", 5, 0, 4, 1, 3);
+        assertThat(fails(files)).hasMessageThat().isEqualTo(tmp.resolve("pool.npy") + ": 1 training ids outside the"
+                + " validation set (" + tmp.resolve("val.npy") + ") are missing from the pool file (first: id 2);"
+                + " expected the pool to be all 25 training ids minus the validation ids");
+        npy("val.npy", 5, 0, 4, 1, 3, 2, 29);
+        assertThat(fails(files)).hasMessageThat().isEqualTo(tmp.resolve("pool.npy") + ": element 23: index 29 is in"
+                + " the validation set too (" + tmp.resolve("val.npy") + ": element 6; 1 pool indices are); expected"
+                + " the pool to be the training ids minus the validation ids");
     }
 
     @Test

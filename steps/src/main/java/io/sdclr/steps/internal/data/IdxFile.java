@@ -9,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -31,7 +34,11 @@ import java.util.zip.ZipException;
 public final class IdxFile {
     /** Most bytes one read asks for (see readFully). */
     private static final int READ_CHUNK = 512;
-
+    /**
+     * Most bytes allocated for a record or the labels before their data has arrived: a damaged header may declare
+     * gigabytes in a file of a few bytes (2^31 - 1 labels used to be an OutOfMemoryError).
+     */
+    private static final int FIRST_ALLOCATION = 1 << 20;
 
     private static final int BUFFER = 1 << 16;
 
@@ -104,12 +111,19 @@ public final class IdxFile {
                 throw new InvalidInputException("%s: the header declares 0 records; expected at least one", file);
             }
             long expected = (long) header.count() * header.recordSize();
-            long data = skipFully(in, Long.MAX_VALUE);
+            Skipped skipped = skipFully(in, Long.MAX_VALUE);
+            long data = skipped.bytes();
             if (data != expected) {
                 throw new InvalidInputException("%s: the header declares %d records of %d bytes (%s) = %d data bytes"
                         + " after the %d-byte header, but the file holds %d; the header does not match the data"
                         + " (wrong dimensions, a truncated file or trailing bytes)", file, header.count(),
                         header.recordSize(), dimensions(header), expected, header.dataOffset(), data);
+            }
+            if (skipped.cut()) {
+                // All the data inflated, but the CRC-32 that would vouch for it is missing.
+                throw new InvalidInputException("%s: the gzip stream ends before its 8-byte trailer (CRC-32 and"
+                        + " size): the file is cut short and its %d data bytes cannot be verified; expected a complete"
+                        + " gzip file (download it again)", file, expected);
             }
             return header;
         } catch (IOException e) {
@@ -145,19 +159,20 @@ public final class IdxFile {
                         file, from, (long) from + count, header.count()));
             }
             int size = header.recordSize();
-            long skipped = skipFully(in, (long) from * size);
+            long skipped = skipFully(in, (long) from * size).bytes();
             if (skipped < (long) from * size) {
                 throw truncated(file, header, (int) (skipped / size));
             }
-            byte[][] images = new byte[count][];
+            // Grown as records arrive: count comes from the header, which may declare far more than the file holds.
+            List<byte[]> images = new ArrayList<>(Math.min(count, 1024));
             for (int i = 0; i < count; i++) {
-                byte[] image = new byte[size];
-                if (readFully(in, image) < size) {
+                byte[] image = readUpTo(in, size);
+                if (image.length < size) {
                     throw truncated(file, header, from + i);
                 }
-                images[i] = image;
+                images.add(image);
             }
-            return images;
+            return images.toArray(new byte[0][]);
         } catch (IOException e) {
             throw ioFailure(file, e);
         }
@@ -173,10 +188,9 @@ public final class IdxFile {
         }
         try (InputStream in = open(file)) {
             IdxHeader header = parseHeader(file, in, LABELS, LABELS_WHAT);
-            byte[] raw = new byte[header.count()];
-            int read = readFully(in, raw);
-            if (read < raw.length) {
-                throw truncated(file, header, read);
+            byte[] raw = readUpTo(in, header.count());
+            if (raw.length < header.count()) {
+                throw truncated(file, header, raw.length);
             }
             int[] labels = new int[raw.length];
             for (int i = 0; i < raw.length; i++) {
@@ -320,9 +334,27 @@ public final class IdxFile {
         return new UncheckedIOException("reading " + file + " failed", e);
     }
 
+    /**
+     * Reads {@code n} bytes, or fewer if the stream ends first, allocating at most {@link #FIRST_ALLOCATION} bytes
+     * more than have arrived.
+     */
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, FIRST_ALLOCATION)];
+        int got = readFully(in, buf, 0);
+        while (got == buf.length && buf.length < n) {
+            buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+            got = readFully(in, buf, got);
+        }
+        return got == buf.length ? buf : Arrays.copyOf(buf, got);
+    }
+
     /** Reads until {@code buf} is full or the stream ends; returns the bytes read. */
     private static int readFully(InputStream in, byte[] buf) throws IOException {
-        int off = 0;
+        return readFully(in, buf, 0);
+    }
+
+    /** Fills {@code buf} from {@code off} until it is full or the stream ends; returns the bytes it then holds. */
+    private static int readFully(InputStream in, byte[] buf, int off) throws IOException {
         while (off < buf.length) {
             int n;
             try {
@@ -340,8 +372,14 @@ public final class IdxFile {
         return off;
     }
 
-    /** Skips up to {@code n} bytes; returns how many were skipped (less than {@code n} only at end of stream). */
-    private static long skipFully(InputStream in, long n) throws IOException {
+    /**
+     * What {@link #skipFully} skipped, and whether the stream was cut: a gzip stream that ended without its
+     * trailer (an EOFException), as opposed to one that ended cleanly.
+     */
+    private record Skipped(long bytes, boolean cut) {}
+
+    /** Skips up to {@code n} bytes; fewer only at the end of the stream. */
+    private static Skipped skipFully(InputStream in, long n) throws IOException {
         long done = 0;
         try {
             while (done < n) {
@@ -355,9 +393,10 @@ public final class IdxFile {
                 }
             }
         } catch (EOFException e) {
-            // A cut-off gzip stream; the caller reports the first missing record.
+            // A cut-off gzip stream; the caller reports the first missing record, or the missing trailer.
+            return new Skipped(done, true);
         }
-        return done;
+        return new Skipped(done, false);
     }
 
     private static int readInt(byte[] b, int off) {

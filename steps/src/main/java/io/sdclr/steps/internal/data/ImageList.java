@@ -24,8 +24,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Blank lines are skipped. Everything else must be exactly two fields separated by white space: a path (no
- * spaces, not absolute, no {@code ..}) and an integer label in {@code [0, numClasses)}. Every malformed line is an
- * {@link InvalidInputException} naming the file, the line number and what was expected.
+ * spaces, not absolute, no {@code ..}, no NUL) and an integer label in {@code [0, numClasses)}. Every malformed
+ * line is an {@link InvalidInputException} naming the file, the line number and what was expected.
  */
 public final class ImageList {
 
@@ -68,6 +68,12 @@ public final class ImageList {
                     throw new InvalidInputException(
                             "%s:%d: path \"%s\" must be relative to the image root and stay inside it", listFile,
                             line, f[0]);
+                }
+                if (path.indexOf('\0') >= 0) {
+                    // No file system takes it: Path.resolve would throw InvalidPathException further on.
+                    throw new InvalidInputException(
+                            "%s:%d: path \"%s\" holds a NUL character (byte 0x00); expected a relative path (is the"
+                                    + " list file damaged?)", listFile, line, f[0].replace("\0", "\\x00"));
                 }
                 int label;
                 try {

@@ -222,10 +222,16 @@ public final class NpyFile {
      * {@code False}, integers (with Python 2's {@code L} suffix) and tuples/lists of those.
      */
     private static final class HeaderParser {
+        /**
+         * Deepest nesting of dicts, tuples and lists: numpy's headers nest two levels (the dict, the shape), and a
+         * damaged header of nothing but brackets must be an input error, not a StackOverflowError.
+         */
+        private static final int MAX_DEPTH = 8;
         private final Path file;
         private final int offset;
         private final String s;
         private int pos;
+        private int depth;
 
         private HeaderParser(Path file, int offset, String s) {
             this.file = file;
@@ -277,11 +283,14 @@ public final class NpyFile {
                 throw error("the header ends where a value was expected");
             }
             char c = s.charAt(pos);
-            if (c == '{') {
-                return dict();
-            }
-            if (c == '(' || c == '[') {
-                return sequence(c == '(' ? ')' : ']');
+            if (c == '{' || c == '(' || c == '[') {
+                if (depth == MAX_DEPTH) {
+                    throw error("values nested more than " + MAX_DEPTH + " levels deep");
+                }
+                depth++;
+                Object v = c == '{' ? dict() : sequence(c == '(' ? ')' : ']');
+                depth--;
+                return v;
             }
             if (c == '\'' || c == '"') {
                 return string();

@@ -1,6 +1,7 @@
 package io.sdclr.steps.internal.data;
 
 import static com.google.common.truth.Truth.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sdclr.dsl.InvalidInputException;
@@ -104,5 +105,15 @@ class ImageListTest {
                 assertThrows(InvalidInputException.class, () -> ImageList.merge(List.of(lt, other), 3));
         assertThat(e).hasMessageThat().isEqualTo(other + ":2: b.jpg has label 2, but " + lt
                 + ":2 gave it label 1; expected one label per image");
+    }
+
+    @Test
+    void aPathHoldingANulCharacterIsAnInputError() throws IOException {
+        // Found by ImageListFuzzTest: a byte zeroed in a damaged list file put a NUL into a path; ImageList took it
+        // and ReadImageFolder's Path.resolve then threw InvalidPathException instead of an input error.
+        Path f = Files.write(dir.resolve("nul.txt"), "a.jpg 1\ntrain/n0\0/b.jpg 2\n".getBytes(UTF_8));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ImageList.read(f, 10));
+        assertThat(e).hasMessageThat().isEqualTo(f + ":2: path \"train/n0\\x00/b.jpg\" holds a NUL character (byte"
+                + " 0x00); expected a relative path (is the list file damaged?)");
     }
 }

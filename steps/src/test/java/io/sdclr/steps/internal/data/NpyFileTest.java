@@ -274,6 +274,19 @@ public class NpyFileTest {
                 .hasMessageThat().contains("element 1 (byte 136): index -2 is negative");
     }
 
+    @Test
+    void aDeeplyNestedHeaderIsMalformedNotAStackOverflow() throws IOException {
+        // NpyFuzzTest's "header of 60000 '['": a header of brackets overflowed the parser's stack
+        // (StackOverflowError); numpy's headers nest two levels deep, this reader now refuses more than eight.
+        InvalidInputException e = bad("deep.npy", npy(2, "[".repeat(100_000), int64(1)));
+        assertThat(e).hasMessageThat().startsWith(tmp.resolve("deep.npy") + ": byte 20: malformed header dict: values"
+                + " nested more than 8 levels deep near \"[[[[[[[[[[[[[[[[[[[[\"; expected a dict like");
+        // Eight levels (the dict and seven tuples) are still parsed, then refused for what they are.
+        e = bad("eight.npy", npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (((((((1,),),),),),),), }",
+                int64(1)));
+        assertThat(e).hasMessageThat().contains("'shape' [[[[[[[1]]]]]]] has a dimension [[[[[[1]]]]]]");
+    }
+
     /** Runs python3 with {@code args}; -1 if python3 cannot be started or hangs. */
     private static int python(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3"));
