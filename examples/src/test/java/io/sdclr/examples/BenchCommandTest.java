@@ -15,7 +15,7 @@ class BenchCommandTest {
         assertThat(r.lastLine()).matches("bench: method=sdclr width=0.25 batch=32 images_per_second=\\d+\\.\\d "
                 + "aug_fraction=0\\.\\d{4} peak_rss_mb=\\d+");
         assertThat(r.out()).containsMatch("bench-detail: impl=djl method=sdclr iters=4 allocator=(tuned|default) "
-                + "step_images_per_second=\\d+\\.\\d rss_mb_by_epoch=\\d+,\\d+\n");
+                + "step_images_per_second=\\d+\\.\\d steady_images_per_second=0\\.0 rss_mb_by_epoch=\\d+,\\d+\n");
         // Each epoch rebuilds the mask and says so.
         assertThat(r.err()).contains("[bench] epoch 1/2 mask rebuilt: kept ");
         assertThat(r.err()).contains("[bench] epoch 2/2 mask rebuilt: kept ");
@@ -23,15 +23,20 @@ class BenchCommandTest {
 
     @Test
     void severalConfigurationsRunAsAlternatingChildJvmsAndEndWithATable() {
-        Cli.Result r = Cli.run("bench", "pretrain", "--method", "simclr", "--batch", "16", "--iters", "2",
-                "--epochs", "2", "--allocator", "tuned,default");
+        // 12 iterations: the steady rate (after 10) exists, so the jemalloc ratio is printed.
+        Cli.Result r = Cli.run("bench", "pretrain", "--method", "simclr", "--batch", "16", "--iters", "12",
+                "--epochs", "2", "--allocator", "tuned,default,jemalloc");
         assertThat(r.exitCode()).isEqualTo(0);
         assertThat(r.out()).containsMatch("\\| 1 \\| djl \\| simclr \\| tuned \\| \\d+\\.\\d \\|");
         assertThat(r.out()).containsMatch("\\| 1 \\| djl \\| simclr \\| default \\| \\d+\\.\\d \\|");
         assertThat(r.out()).containsMatch("tuned / default allocator images/s = \\d+\\.\\d\\d \\(djl, simclr\\)");
         assertThat(r.out()).contains("memory: djl simclr default round 1: RSS grew ");
         // The child with the default allocator really ran without the tunables.
-        assertThat(r.err()).contains("[bench] bench-detail: impl=djl method=simclr iters=2 allocator=default");
+        assertThat(r.err()).contains("[bench] bench-detail: impl=djl method=simclr iters=12 allocator=default");
+        // ... and the jemalloc child had Debian's libjemalloc2 mapped (read from /proc/self/maps).
+        assertThat(r.err()).contains("[bench] bench-detail: impl=djl method=simclr iters=12 allocator=jemalloc");
+        assertThat(r.out()).containsMatch("jemalloc / tuned glibc images/s after 10 iterations = \\d+\\.\\d\\d "
+                + "\\(djl, simclr\\)");
     }
 
     /**
@@ -48,11 +53,11 @@ class BenchCommandTest {
             return;
         }
         Cli.Result r = Cli.run("bench", "pretrain", "--method", "sdclr", "--batch", "16", "--iters", "2",
-                "--epochs", "2", "--reference", "pytorch");
+                "--epochs", "2", "--reference", "pytorch", "--allocator", "jemalloc");
         assertThat(r.exitCode()).isEqualTo(0);
-        assertThat(r.out()).containsMatch("\\| 1 \\| pytorch \\| sdclr \\| tuned \\| \\d+\\.\\d \\|");
+        assertThat(r.out()).containsMatch("\\| 1 \\| pytorch \\| sdclr \\| jemalloc \\| \\d+\\.\\d \\|");
         assertThat(r.out()).containsMatch("DJL / PyTorch forward\\+backward\\+update images/s = \\d+\\.\\d\\d "
-                + "\\(sdclr, tuned\\)");
+                + "\\(sdclr, jemalloc\\)");
     }
 
     @Test

@@ -19,18 +19,20 @@ final class BenchSummary {
      * width=.. batch=.. images_per_second=.. aug_fraction=.. peak_rss_mb=..}.
      */
     static String lines(String impl, String method, double width, int batch, int iters, String allocator,
-            double imagesPerSecond, double stepImagesPerSecond, double augFraction, long peakRssMb, List<Long> rss) {
+            double imagesPerSecond, double stepImagesPerSecond, double steadyImagesPerSecond, double augFraction,
+            long peakRssMb, List<Long> rss) {
         return String.format(Locale.ROOT, "bench-detail: impl=%s method=%s iters=%d allocator=%s "
-                + "step_images_per_second=%.1f rss_mb_by_epoch=%s%n"
+                + "step_images_per_second=%.1f steady_images_per_second=%.1f rss_mb_by_epoch=%s%n"
                 + "bench: method=%s width=%s batch=%d images_per_second=%.1f aug_fraction=%.4f peak_rss_mb=%d",
-                impl, method, iters, allocator, stepImagesPerSecond,
+                impl, method, iters, allocator, stepImagesPerSecond, steadyImagesPerSecond,
                 rss.stream().map(String::valueOf).collect(Collectors.joining(",")),
                 method, width, batch, imagesPerSecond, augFraction, peakRssMb);
     }
 
     /** One run's {@code bench-detail:} and {@code bench:} lines, merged. */
     record Result(String impl, String method, String allocator, int round, double imagesPerSecond,
-            double stepImagesPerSecond, double augFraction, long peakRssMb, List<Long> rssMbByEpoch) {
+            double stepImagesPerSecond, double steadyImagesPerSecond, double augFraction, long peakRssMb,
+            List<Long> rssMbByEpoch) {
         static Result parse(String output, int round) {
             Map<String, String> kv = new HashMap<>();
             String line = output.lines().filter(l -> l.startsWith("bench")).collect(Collectors.joining(" "));
@@ -46,6 +48,7 @@ final class BenchSummary {
                 return new Result(kv.get("impl"), kv.get("method"), kv.get("allocator"), round,
                         Double.parseDouble(kv.get("images_per_second")),
                         Double.parseDouble(kv.get("step_images_per_second")),
+                        Double.parseDouble(kv.get("steady_images_per_second")),
                         Double.parseDouble(kv.get("aug_fraction")), Long.parseLong(kv.get("peak_rss_mb")), rss);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("bench pretrain: cannot read the result lines \"" + line + "\"", e);
@@ -63,12 +66,13 @@ final class BenchSummary {
 
     static String render(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| round | impl | method | allocator | images/s | fwd+bwd+update images/s | augmentation "
-                + "| peak RSS MB | RSS MB after each epoch |\n|---:|---|---|---|---:|---:|---:|---:|---|\n");
+        sb.append("| round | impl | method | allocator | images/s | fwd+bwd+update images/s | same after 10 "
+                + "iterations | augmentation | peak RSS MB | RSS MB after each epoch |\n"
+                + "|---:|---|---|---|---:|---:|---:|---:|---:|---|\n");
         for (Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.1f | %.1f | %.1f%% | %d | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.1f | %.1f | %.1f | %.1f%% | %d | %s |%n",
                     r.round(), r.impl(), r.method(), r.allocator(), r.imagesPerSecond(), r.stepImagesPerSecond(),
-                    100 * r.augFraction(), r.peakRssMb(),
+                    r.steadyImagesPerSecond(), 100 * r.augFraction(), r.peakRssMb(),
                     r.rssMbByEpoch().stream().map(String::valueOf).collect(Collectors.joining(", "))));
         }
         sb.append('\n');
@@ -81,11 +85,18 @@ final class BenchSummary {
                 Result::stepImagesPerSecond, (label, ratio) -> String.format(Locale.ROOT,
                         "DJL / PyTorch forward+backward+update images/s = %.2f (%s)", 1 / ratio, label));
         ratios(sb, results, r -> r.method() + ", " + r.allocator(), Result::impl, "pytorch", "djl",
+                Result::steadyImagesPerSecond, (label, ratio) -> String.format(Locale.ROOT,
+                        "DJL / PyTorch forward+backward+update images/s after 10 iterations = %.2f (%s)", 1 / ratio,
+                        label));
+        ratios(sb, results, r -> r.method() + ", " + r.allocator(), Result::impl, "pytorch", "djl",
                 Result::imagesPerSecond, (label, ratio) -> String.format(Locale.ROOT,
                         "DJL / PyTorch training images/s incl. augmentation = %.2f (%s)", 1 / ratio, label));
         ratios(sb, results, r -> r.impl() + ", " + r.method(), Result::allocator, "default", "tuned",
                 Result::imagesPerSecond, (label, ratio) -> String.format(Locale.ROOT,
                         "tuned / default allocator images/s = %.2f (%s)", 1 / ratio, label));
+        ratios(sb, results, r -> r.impl() + ", " + r.method(), Result::allocator, "tuned", "jemalloc",
+                Result::steadyImagesPerSecond, (label, ratio) -> String.format(Locale.ROOT,
+                        "jemalloc / tuned glibc images/s after 10 iterations = %.2f (%s)", 1 / ratio, label));
         for (Result r : results) {
             if (r.impl().equals("djl")) {
                 sb.append(String.format(Locale.ROOT, "memory: djl %s %s round %d: RSS grew %d MB after epoch 1, "
@@ -115,7 +126,8 @@ final class BenchSummary {
                     b.add(value.applyAsDouble(r));
                 }
             }
-            if (!a.isEmpty() && !b.isEmpty()) {
+            // A rate of 0 means "not measured" (no iterations after the warm-up): no ratio then.
+            if (!a.isEmpty() && !b.isEmpty() && !a.contains(0.0) && !b.contains(0.0)) {
                 double ratio = mean(a) / mean(b);
                 sb.append(line.apply(g.getKey(), ratio)).append(String.format(Locale.ROOT,
                         " [means of %d and %d runs]%n", a.size(), b.size()));

@@ -8,7 +8,8 @@ weight decay on all parameters, warm-up + cosine per iteration, and the global m
 of every epoch. Views: random resized crop (scale 0.1-1, log-uniform ratio, bicubic), flip, brightness/contrast
 jitter with p 0.8, per sample with torch ops. Augmentation time and forward/backward/update time are measured
 apart. Ends with the two lines of the DJL benchmark:
-  bench-detail: impl=pytorch method=M iters=I allocator=A step_images_per_second=S rss_mb_by_epoch=a,b,c
+  bench-detail: impl=pytorch method=M iters=I allocator=A step_images_per_second=S steady_images_per_second=T
+    rss_mb_by_epoch=a,b,c   (T: forward/backward/update after the first 10 iterations, as the DJL side)
   bench: method=M width=W batch=B images_per_second=R aug_fraction=F peak_rss_mb=P
 Run by the benchmark with Debian's python3-torch (apt-get install python3-torch libopenblas0-openmp).
 """
@@ -24,6 +25,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+WARMUP_ITERS = 10  # left out of the steady rate, as PretrainLoop.WARMUP_ITERS
 
 
 class Net(nn.Module):
@@ -176,6 +179,11 @@ def main():
     ap.add_argument("--iters", type=int, default=200)
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--data", required=True)
+    ap.add_argument("--image", default="28x28x1", choices=["28x28x1", "32x32x3"],
+                    help="32x32x3: the images zero-padded to 32x32 and copied to 3 channels (CIFAR's shape)")
+    ap.add_argument("--layout", default="nchw", choices=["nchw", "nhwc"],
+                    help="nhwc: model and views in torch.channels_last, as sdclr's CPU pretraining")
+    ap.add_argument("--profile", help="write torch.autograd.profiler's Chrome trace of the whole run here")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--device", default="cpu", help="cpu, or cuda for GPU 0 (views are made on the CPU, as in "
                     "the official DataLoader, and copied over inside the timed step)")
@@ -187,19 +195,31 @@ def main():
     per_epoch = -(-a.iters // a.epochs)
     images = read_images(a.data, a.batch * per_epoch)
     per_epoch = images.shape[0] // a.batch
+    channels, mean, std = 1, [0.2860], [0.3530]
+    if a.image == "32x32x3":
+        pad = (32 - images.shape[-1]) // 2
+        padded = F.pad(images, (pad, pad, pad, pad))
+        images = torch.cat([padded * (4 - c) / 4 for c in range(3)], dim=1)
+        channels, mean, std = 3, [0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616]
     size = images.shape[-1]
     print(f"[pytorch] torch {torch.__version__}, {torch.get_num_threads()} threads, mkldnn "
           f"{torch.backends.mkldnn.is_available()}, {per_epoch} iterations x {a.epochs} epochs on {dev}",
           file=sys.stderr)
-    net = Net(a.method, a.width, 1, [0.2860], [0.3530]).to(dev)
+    fmt = torch.channels_last if a.layout == "nhwc" else torch.contiguous_format
+    net = Net(a.method, a.width, channels, mean, std).to(dev, memory_format=fmt)
     net.train()
     lr = 0.5 * a.batch / 512
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)
     rng = np.random.default_rng(1)
     aug_s = step_s = 0.0
     trained = 0
+    warm = None  # (step seconds, images) after WARMUP_ITERS iterations
+    done = 0
     rss = []
     total = a.epochs * per_epoch
+    prof = torch.autograd.profiler.profile(record_shapes=True) if a.profile else None
+    if prof is not None:
+        prof.__enter__()
     for epoch in range(1, a.epochs + 1):
         if a.method == "sdclr":
             net.rebuild_mask(0.9)
@@ -213,7 +233,7 @@ def main():
             g = (epoch - 1) * per_epoch + it
             for group in opt.param_groups:
                 group["lr"] = 1e-6 + 0.5 * (lr - 1e-6) * (1 + math.cos(math.pi * g / total))
-            v1, v2 = v1.to(dev), v2.to(dev)
+            v1, v2 = v1.to(dev, memory_format=fmt), v2.to(dev, memory_format=fmt)
             loss = nt_xent(net(v1, False), net(v2, a.method == "sdclr"), 0.2)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -223,12 +243,24 @@ def main():
             aug_s += t1 - t0
             step_s += t2 - t1
             trained += a.batch
+            done += 1
+            if done == WARMUP_ITERS:
+                warm = (step_s, trained)
         rss.append(rss_mb("VmRSS"))
         print(f"[pytorch] epoch {epoch}/{a.epochs} loss {loss_value:.4f} "
               f"{trained / (aug_s + step_s):.0f} img/s", file=sys.stderr)
-    allocator = "tuned" if "MALLOC_MMAP_MAX_" in os.environ else "default"
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        prof.export_chrome_trace(a.profile)
+    with open("/proc/self/maps") as maps:
+        jemalloc = "libjemalloc" in maps.read()
+    if jemalloc:
+        allocator = "jemalloc"
+    else:
+        allocator = "tuned" if "MALLOC_MMAP_MAX_" in os.environ else "default"
+    steady = 0.0 if warm is None or step_s <= warm[0] else (trained - warm[1]) / (step_s - warm[0])
     print(f"bench-detail: impl=pytorch method={a.method} iters={a.epochs * per_epoch} allocator={allocator} "
-          f"step_images_per_second={trained / step_s:.1f} rss_mb_by_epoch={','.join(map(str, rss))}")
+          f"step_images_per_second={trained / step_s:.1f} steady_images_per_second={steady:.1f} rss_mb_by_epoch={','.join(map(str, rss))}")
     print(f"bench: method={a.method} width={a.width} batch={a.batch} "
           f"images_per_second={trained / (aug_s + step_s):.1f} aug_fraction={aug_s / (aug_s + step_s):.4f} "
           f"peak_rss_mb={rss_mb('VmHWM')}")

@@ -197,6 +197,21 @@ public final class DualBranchResNet implements AutoCloseable {
      * @param x01 images as float in [0, 1], shape (N, C, H, W); normalised here, inside the model
      * @param training BatchNorm uses batch statistics and updates this branch's running statistics
      */
+    /**
+     * Channels-last activations on CPU for encoders whose channel counts are multiples of 16;
+     * {@code -Dsdclr.channelsLast=false} restores NCHW (for benchmarks).
+     */
+    public static final String CHANNELS_LAST_PROPERTY = "sdclr.channelsLast";
+
+    static boolean channelsLast() {
+        return !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY));
+    }
+
+    /** Whether {@link #features} runs this network's activations channels-last on {@code device}. */
+    boolean usesChannelsLast(Device device) {
+        return channelsLast() && !device.isGpu() && !OneDnnIsa.affects(spec);
+    }
+
     public NDArray features(NDArray x01, Branch branch, boolean training) {
         checkBranch(branch);
         OneDnnIsa.convolutionRan();
@@ -204,6 +219,13 @@ public final class DualBranchResNet implements AutoCloseable {
         NDArray meanArr = m.create(mean, new Shape(1, mean.length, 1, 1));
         NDArray stdArr = m.create(std, new Shape(1, std.length, 1, 1));
         NDArray x = x01.sub(meanArr).div(stdArr);
+        if (usesChannelsLast(x.getDevice())) {
+            // On CPU every activation then stays in NHWC: oneDNN's convolutions need no layout conversions, which
+            // took 35-45% of a step in NCHW (docs/benchmarks.md). Values match NCHW to rounding, not bit for bit.
+            // Only where every channel count is a multiple of 16: with fewer channels oneDNN runs capped at AVX2,
+            // and its AVX2 NHWC kernels crashed the process (SIGSEGV in dnnl::impl::parallel, width 0.0625).
+            x = Torch.channelsLast(x);
+        }
         x = Activation.relu(convBn(x, layout.stem(), branch, training));
         if (layout.maxPool()) {
             // nn.MaxPool2d(kernel_size=3, stride=2, padding=1) after the ImageNet stem.

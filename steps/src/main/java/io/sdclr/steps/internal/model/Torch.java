@@ -50,6 +50,17 @@ public final class Torch {
                 new Shape(pad, pad), new Shape(1, 1), 1);
     }
 
+    /**
+     * The same (N, C, H, W) values in channels-last memory (NHWC strides), as {@code x.contiguous(
+     * memory_format=torch.channels_last)}: convolutions then run in oneDNN's NHWC kernels without converting
+     * every activation to and from its blocked layout, and BN, ReLU and add keep the layout.
+     */
+    public static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
+    }
+
     /** {@code batch_norm}; in training mode it updates the running statistics in place. */
     public static NDArray batchNorm(NDArray x, NDArray runningMean, NDArray runningVar, NDArray gamma, NDArray beta,
             boolean training, double momentum, double eps) {

@@ -49,6 +49,8 @@ import java.util.function.Consumer;
 public final class PretrainLoop {
     static final double MOMENTUM = 0.9;
     static final long REPORT_NANOS = 5_000_000_000L;
+    /** Iterations left out of the steady-state rate: oneDNN selects and caches its kernels in the first ones. */
+    public static final int WARMUP_ITERS = 10;
 
     private PretrainLoop() {}
 
@@ -181,6 +183,11 @@ public final class PretrainLoop {
             long totalIters = (long) (cfg.epochs() - startEpoch + 1) * itersPerEpoch;
             long doneIters = 0;
             long viewWaitAtEpochStart = 0;
+            // Where the clock stood after the first WARMUP_ITERS iterations (oneDNN picks its kernels in the first
+            // few): the steady rate is measured from there.
+            long warmLoopNanos = -1;
+            long warmWaitNanos = 0;
+            long warmImages = 0;
 
             try (ViewMaker views = new ViewMaker(spec, images, ids, cfg.seed(), batch, viewThreads)) {
                 int[] order = permutation(n, SampleSeeds.mix(cfg.seed(), startEpoch));
@@ -233,6 +240,11 @@ public final class PretrainLoop {
                             trainedImages += size;
                             epochImages += size;
                             doneIters++;
+                            if (doneIters == WARMUP_ITERS) {
+                                warmLoopNanos = loopNanos;
+                                warmWaitNanos = views.waitNanos();
+                                warmImages = trainedImages;
+                            }
                             if (t1 - lastReport >= REPORT_NANOS && it + 1 < itersPerEpoch) {
                                 lastReport = t1;
                                 double shown = loss;
@@ -281,8 +293,11 @@ public final class PretrainLoop {
                 }
                 long waitNanos = views.waitNanos();
                 String sha = ParamsFile.write(net, paramsOut);
+                double steadyStepSeconds = warmLoopNanos < 0 ? 0
+                        : ((loopNanos - warmLoopNanos) - (waitNanos - warmWaitNanos)) / 1e9;
                 return new PretrainOutcome(cfg.epochs(), losses, maskKept, maskThreshold, trainedImages,
-                        waitNanos / 1e9, (loopNanos - waitNanos) / 1e9, sha);
+                        waitNanos / 1e9, (loopNanos - waitNanos) / 1e9, trainedImages - warmImages,
+                        steadyStepSeconds, sha);
             }
         } finally {
             Torch.setGradMode(prevGrad);
