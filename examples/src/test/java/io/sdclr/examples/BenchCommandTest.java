@@ -68,6 +68,16 @@ class BenchCommandTest {
         Cli.Result m = Cli.run("bench", "pretrain", "--method", "sdclr,byol");
         assertThat(m.exitCode()).isEqualTo(2);
         assertThat(m.err()).contains("--method byol: expected one or more of simclr, sdclr, comma-separated");
+        Cli.Result l = Cli.run("bench", "pretrain", "--layout", "nhwc,nchw");
+        assertThat(l.exitCode()).isEqualTo(2);
+        assertThat(l.err()).contains("--layout nhwc,nchw: expected nhwc (channels-last, as pretraining runs on CPU) "
+                + "or nchw; one per command");
+        Cli.Result i = Cli.run("bench", "pretrain", "--image", "30x30x3");
+        assertThat(i.exitCode()).isEqualTo(2);
+        assertThat(i.err()).contains("--image 30x30x3: expected 28x28x1");
+        Cli.Result p = Cli.run("bench", "pretrain", "--profile", "x.json", "--method", "simclr,sdclr");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.err()).contains("--profile is for one method and one round in this process");
         Cli.Result s = Cli.run("bench", "nope");
         assertThat(s.exitCode()).isEqualTo(2);
         assertThat(s.err()).contains("unknown benchmark \"nope\"; valid benchmarks: pretrain");

@@ -190,7 +190,13 @@ public final class BenchPretrain implements Benchmark {
                 case "--view-threads" -> viewThreads = (int) number(a, v);
                 case "--checkpoints" -> checkpoints = v;
                 case "--profile" -> profile = v;
-                case "--layout" -> nchw = list(a, v, List.of("nhwc", "nchw")).get(0).equals("nchw");
+                case "--layout" -> {
+                    if (!v.equals("nhwc") && !v.equals("nchw")) {
+                        throw new InvalidInputException("bench pretrain: --layout %s: expected nhwc (channels-last, "
+                                + "as pretraining runs on CPU) or nchw; one per command", v);
+                    }
+                    nchw = v.equals("nchw");
+                }
                 case "--image" -> {
                     if (!v.equals("32x32x3") && !v.equals("28x28x1")) {
                         throw new InvalidInputException("bench pretrain: --image %s: expected 28x28x1 (the "
