@@ -115,6 +115,33 @@ class SmokeEndToEndTest {
             assertThat(Files.readAllBytes(tmp.resolve("out2").resolve(f)))
                     .isEqualTo(Files.readAllBytes(tmp.resolve("out1").resolve(f)));
         }
+        // Both runs are recorded, newest first, with what they set and how much they ran.
+        String store = tmp.resolve("store").toString();
+        Cli.Result runs = Cli.run("runs", "--store", store);
+        assertThat(runs.exitCode()).isEqualTo(0);
+        List<String> lines = runs.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("RUN ");
+        assertThat(lines.get(1)).containsMatch("^\\d{8}-\\d{6}-\\w{4} +smoke .* 0/21 direct +\\(defaults\\)$");
+        assertThat(lines.get(2)).containsMatch(" 21/0 direct +\\(defaults\\)$");
+        assertThat(Cli.run("runs", "--store", store, "--where", "probe.epochs=30.0").out().lines().count())
+                .isEqualTo(3L); // 30 as a number
+        assertThat(Cli.run("runs", "--store", store, "--where", "probe.epochs=7").out())
+                .startsWith("no runs match in ");
+        // show: the first run's parameters (defaults included), machine, code, every step, published results.
+        String first = lines.get(2).substring(0, 20);
+        Cli.Result show = Cli.run("show", first, "--store", store);
+        assertThat(show.exitCode()).isEqualTo(0);
+        assertThat(show.out()).startsWith("run " + first + " · workflow smoke · ok\n");
+        assertThat(show.out()).containsMatch("runner direct, code [0-9a-f]{12}\n");
+        assertThat(show.out()).contains("set: nothing (the workflow's defaults)\n");
+        assertThat(show.out()).containsMatch("\n    probe\\.epochs += 30\n");
+        assertThat(show.out()).contains("steps (21: ran 21, cached 0):");
+        assertThat(show.out()).containsMatch("\n    simclr +linear \\d+\\.\\d\\d ± 0\\.00   fewshot ");
+        assertThat(show.out()).contains(tmp.resolve("out1/results.json").toAbsolutePath().toString());
+        Cli.Result missing = Cli.run("show", "19990101", "--store", store);
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("run 19990101: not recorded in " + store);
     }
 
     /** The values {@code sdclr list} shows are the ones the workflow runs with: setting them all changes nothing. */

@@ -10,6 +10,7 @@ import io.sdclr.dsl.WorkflowDefinitionException;
 import io.sdclr.dsl.WorkflowGraph;
 import io.sdclr.pipeline.run.ExecutionSettings;
 import io.sdclr.pipeline.run.Publisher;
+import io.sdclr.pipeline.run.RunRecord;
 import io.sdclr.pipeline.run.RunRequest;
 import io.sdclr.pipeline.run.RunSummary;
 import io.sdclr.pipeline.run.RunnerModules;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
         description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
         subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class,
-                Main.Verify.class})
+                Main.Verify.class, RunHistory.Runs.class, RunHistory.Show.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -124,6 +125,7 @@ public final class Main implements Callable<Integer> {
     static final class Prepared {
         final WorkflowDefinition definition;
         final Params params;
+        final Workflow workflow;
         final WorkflowGraph graph;
         final WorkflowRunner runner;
         final RunRequest request;
@@ -144,7 +146,8 @@ public final class Main implements Callable<Integer> {
             }
             definition = new WorkflowCatalog().get(o.workflow);
             params = Params.of(o.set);
-            graph = definition.build(params).validate();
+            workflow = definition.build(params);
+            graph = workflow.validate();
             int parallelism = o.parallelismOrDefault();
             if (!RunOptions.DEVICES.contains(o.device)) {
                 throw new InvalidInputException("--device %s: expected auto, cpu or gpu", o.device);
@@ -189,19 +192,29 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             Prepared p = new Prepared(options, true);
             String runId = newRunId();
+            java.time.Instant start = java.time.Instant.now();
             p.computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
             System.err.println("[sdclr] workflow " + p.graph.name() + " run " + runId + " on " + p.runner.runnerName()
                     + ", store " + p.runner.store().root());
             RunSummary summary = p.runner.run(p.graph, p.request, runId, line -> System.err.println("[sdclr] " + line));
             Path out = options.outDir();
+            List<String> published = new ArrayList<>();
+            com.fasterxml.jackson.databind.JsonNode results = null;
             for (String step : p.graph.published()) {
                 String digest = summary.digestOf(step);
                 if (digest != null) {
                     for (Path f : Publisher.publish(p.runner.store(), digest, out)) {
                         System.err.println("[sdclr] wrote " + f);
+                        published.add(f.toAbsolutePath().toString());
+                        if (f.getFileName().toString().equals("results.json")) {
+                            results = RunHistory.JSON.readTree(f.toFile());
+                        }
                     }
                 }
             }
+            // The run's record, now with what it published: `sdclr runs` and `sdclr show` read it.
+            p.runner.store().writeRunRecord(runId, RunRecord.of(p.workflow, p.graph, options.set, summary, start,
+                    java.time.Instant.now(), published, results));
             System.out.printf("done: workflow=%s run=%s ran=%d cached=%d out=%s%n", p.graph.name(), runId,
                     summary.ran(), summary.cached(), out);
             return 0;

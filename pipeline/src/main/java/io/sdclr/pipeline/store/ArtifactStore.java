@@ -364,6 +364,31 @@ public final class ArtifactStore {
     }
 
     /**
+     * Every run record of this store, newest first (run ids start with their start time), each as read; a record
+     * that cannot be parsed is skipped, not fatal (a run killed while writing leaves none, records are atomic).
+     */
+    public List<JsonNode> runRecords() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        Path dir = root.resolve("runs");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted(Comparator.comparing((Path f) -> f.getFileName().toString()).reversed()).toList();
+        }
+        for (Path f : files) {
+            try {
+                out.add(Manifest.JSON.readTree(f.toFile()));
+            } catch (IOException e) {
+                // unreadable: not listed
+            }
+        }
+        return out;
+    }
+
+    /**
      * Removes staging no live run owns: at once the folder of an owner process that no longer exists on this host
      * (a run killed with {@code kill -9}, a crash), and otherwise (an owner on another host, a folder of an older
      * layout) what has not changed for {@code minAgeMillis}. A live run's staging, this process's included, is

@@ -1,0 +1,257 @@
+package io.sdclr.pipeline.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sdclr.dsl.InvalidInputException;
+import io.sdclr.pipeline.store.ArtifactStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sdclr runs} and {@code sdclr show RUN}: the run records of a store ({@code STORE/runs/RUN.json}). */
+final class RunHistory {
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Evaluations whose "All" is shown by {@code show}, in this order, as results.json names them. */
+    private static final List<String> EVALUATIONS = List.of("linear", "fewshot", "knn", "knn20");
+
+    private RunHistory() {}
+
+    static ArtifactStore open(Path store) {
+        if (!Files.isDirectory(store.resolve("artifacts"))) {
+            throw new InvalidInputException("--store %s: no artifact store there (expected a folder with artifacts/ in "
+                    + "it)", store);
+        }
+        return new ArtifactStore(store);
+    }
+
+    @Command(name = "runs", description = "List the runs recorded in the store, newest first.")
+    static final class Runs implements Callable<Integer> {
+        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
+                description = "Artifact store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Option(names = "--workflow", paramLabel = "NAME", description = "Only runs of this workflow.")
+        String workflow;
+
+        @Option(names = "--where", paramLabel = "KEY=VALUE",
+                description = "Only runs whose parameter KEY had VALUE (repeatable; numbers compare as numbers).")
+        Map<String, String> where = new LinkedHashMap<>();
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N runs (default 50).")
+        int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) {
+                throw new InvalidInputException("--limit %d: expected 1 or more", limit);
+            }
+            List<JsonNode> shown = new ArrayList<>();
+            for (JsonNode r : open(store).runRecords()) {
+                if (matches(r, workflow, where)) {
+                    shown.add(r);
+                }
+            }
+            if (shown.isEmpty()) {
+                System.out.println("no runs" + (workflow != null || !where.isEmpty() ? " match" : " recorded") + " in "
+                        + store);
+                return 0;
+            }
+            System.out.printf("%-22s %-14s %-20s %9s %11s %-11s %s%n", "RUN", "WORKFLOW", "STARTED (UTC)", "TIME",
+                    "RAN/CACHED", "RUNNER", "SET");
+            for (JsonNode r : shown.subList(0, Math.min(limit, shown.size()))) {
+                System.out.println(line(r));
+            }
+            if (shown.size() > limit) {
+                System.out.printf("(%d more; --limit N shows more)%n", shown.size() - limit);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Print one recorded run: parameters, code, machine, steps, results.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", description = "Run id, or its unique beginning.")
+        String run;
+
+        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
+                description = "Artifact store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Override
+        public Integer call() throws Exception {
+            List<JsonNode> found = new ArrayList<>();
+            for (JsonNode r : open(store).runRecords()) {
+                if (text(r, "runId").startsWith(run)) {
+                    found.add(r);
+                }
+            }
+            if (found.isEmpty()) {
+                throw new InvalidInputException("run %s: not recorded in %s (sdclr runs --store %s lists them)", run,
+                        store, store);
+            }
+            if (found.size() > 1 && found.stream().noneMatch(r -> text(r, "runId").equals(run))) {
+                throw new InvalidInputException("run %s: %d runs start with it (%s); give more of the id", run,
+                        found.size(), String.join(", ", found.stream().map(r -> text(r, "runId")).toList()));
+            }
+            JsonNode r = found.stream().filter(x -> text(x, "runId").equals(run)).findFirst().orElse(found.get(0));
+            System.out.print(describe(r));
+            return 0;
+        }
+    }
+
+    static boolean matches(JsonNode r, String workflow, Map<String, String> where) {
+        if (workflow != null && !workflow.equals(text(r, "workflow"))) {
+            return false;
+        }
+        for (Map.Entry<String, String> w : where.entrySet()) {
+            JsonNode v = r.path("params").get(w.getKey());
+            if (v == null || !sameValue(v.asText(), w.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameValue(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(a) == Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** One line of {@code sdclr runs}. */
+    static String line(JsonNode r) {
+        String started = text(r, "startedAt");
+        started = started.length() >= 19 ? started.substring(0, 19).replace('T', ' ') : "-";
+        String time = r.has("seconds") ? duration(r.get("seconds").asDouble()) : "-";
+        String counts;
+        if (r.has("ran")) {
+            counts = r.get("ran").asLong() + "/" + r.get("cached").asLong();
+        } else {
+            long ran = 0;
+            long cached = 0;
+            for (JsonNode s : r.path("steps")) {
+                if (s.path("hit").asBoolean()) {
+                    cached++;
+                } else {
+                    ran++;
+                }
+            }
+            counts = ran + "/" + cached;
+        }
+        List<String> set = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.path("set").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            set.add(e.getKey() + "=" + e.getValue().asText());
+        }
+        return String.format(Locale.ROOT, "%-22s %-14s %-20s %9s %11s %-11s %s", text(r, "runId"),
+                text(r, "workflow"), started, time, counts, text(r, "runner"),
+                r.has("set") ? (set.isEmpty() ? "(defaults)" : String.join(" ", set)) : "(not recorded)");
+    }
+
+    /** What {@code sdclr show} prints. */
+    static String describe(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "run %s · workflow %s · %s%n", text(r, "runId"), text(r, "workflow"),
+                r.has("status") ? text(r, "status") : "finished"));
+        if (r.has("startedAt")) {
+            sb.append(String.format(Locale.ROOT, "started %s, ended %s (%s), runner %s, code %s%n",
+                    text(r, "startedAt"), text(r, "endedAt"), duration(r.get("seconds").asDouble()), text(r, "runner"),
+                    text(r, "codeId")));
+            List<String> m = new ArrayList<>();
+            r.path("machine").fields().forEachRemaining(e -> m.add(e.getKey() + " " + e.getValue().asText()));
+            sb.append("machine: ").append(String.join(", ", m)).append('\n');
+        } else {
+            sb.append("runner ").append(text(r, "runner"))
+                    .append(" (recorded before runs kept their parameters, times and results)\n");
+        }
+        if (r.has("set")) {
+            List<String> set = new ArrayList<>();
+            r.path("set").fields().forEachRemaining(e -> set.add(e.getKey() + "=" + e.getValue().asText()));
+            sb.append("set: ").append(set.isEmpty() ? "nothing (the workflow's defaults)" : String.join(" ", set))
+                    .append('\n');
+        }
+        if (r.has("params")) {
+            sb.append("parameters:\n");
+            int w = 0;
+            for (Iterator<String> it = r.path("params").fieldNames(); it.hasNext();) {
+                w = Math.max(w, it.next().length());
+            }
+            int width = w;
+            java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+            r.path("params").fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
+            sorted.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "    %-" + width + "s = %s%n", k, v)));
+        }
+        JsonNode steps = r.path("steps");
+        long ran = 0;
+        for (JsonNode s : steps) {
+            ran += s.path("hit").asBoolean() ? 0 : 1;
+        }
+        sb.append(String.format(Locale.ROOT, "steps (%d: ran %d, cached %d):%n", steps.size(), ran,
+                steps.size() - ran));
+        int w = 0;
+        for (JsonNode s : steps) {
+            w = Math.max(w, text(s, "name").length());
+        }
+        for (JsonNode s : steps) {
+            boolean hit = s.path("hit").asBoolean();
+            String digest = text(s, "digest");
+            sb.append(String.format(Locale.ROOT, "    %-" + w + "s %-6s %8s  artifact %s%s%n", text(s, "name"),
+                    hit ? "cached" : "ran", hit ? "" : String.format(Locale.ROOT, "%.1f s", s.path("seconds")
+                            .asDouble()), digest.length() > 12 ? digest.substring(0, 12) : digest,
+                    hit ? "" : "  (" + shorten(text(s, "reason"), 100) + ")"));
+        }
+        if (r.path("published").size() > 0) {
+            sb.append("published:\n");
+            r.path("published").forEach(p -> sb.append("    ").append(p.asText()).append('\n'));
+        }
+        JsonNode methods = r.path("results").path("methods");
+        if (methods.isObject() && methods.size() > 0) {
+            sb.append("results (All, test accuracy %, mean ± sd over splits):\n");
+            methods.fields().forEachRemaining(m -> {
+                List<String> cells = new ArrayList<>();
+                for (String e : EVALUATIONS) {
+                    JsonNode all = m.getValue().path(e).path("all");
+                    if (all.has("mean")) {
+                        cells.add(String.format(Locale.ROOT, "%s %.2f ± %.2f", e, all.get("mean").asDouble(),
+                                all.path("sd").asDouble()));
+                    }
+                }
+                sb.append(String.format(Locale.ROOT, "    %-16s %s%n", m.getKey(), String.join("   ", cells)));
+            });
+        }
+        return sb.toString();
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String text(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v == null || v.isNull() ? "-" : v.asText();
+    }
+
+    static String duration(double seconds) {
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
+        long s = Math.round(seconds);
+        return s < 3600 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+}
