@@ -144,6 +144,38 @@ class SmokeEndToEndTest {
         assertThat(missing.err()).contains("run 19990101: not recorded in " + store);
     }
 
+    /**
+     * A two-point sweep on an empty store: the first point computes everything, the second only what its value
+     * changes (the probes and the report); its pretrainings, features, kNN and PIEs are the first point's.
+     */
+    @Test
+    @Order(7)
+    void sweepComputesSharedStepsOnce() {
+        String store = tmp.resolve("sweepstore").toString();
+        Cli.Result r = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("sweepout").toString(),
+                "--sweep", "probe.epochs=2,3");
+        assertThat(r.exitCode()).isEqualTo(0);
+        List<String> out = r.out().lines().toList();
+        assertThat(out.get(0)).containsMatch("^point 1/2: probe.epochs=2 run=\\S+-p1 ran=21 cached=0 out=");
+        assertThat(out.get(1)).containsMatch("^point 2/2: probe.epochs=3 run=\\S+-p2 ran=4 cached=17 out=");
+        assertThat(r.lastLine()).containsMatch("^done: workflow=smoke sweep=(\\S+) points=2 ran=25 cached=17 out=");
+        String sweepId = r.lastLine().replaceAll(".* sweep=(\\S+) .*", "$1");
+        assertThat(r.err()).contains("probe-sdclr-s0: ran in");
+        assertThat(java.nio.file.Files.isRegularFile(tmp.resolve("sweepout/sweep-" + sweepId
+                + "/probe.epochs=3/results.json"))).isTrue();
+        // Its points are recorded; the plan of the same sweep is now all hits.
+        List<String> runs = Cli.run("runs", "--store", store, "--sweep", sweepId).out().lines().toList();
+        assertThat(runs).hasSize(3);
+        assertThat(runs.get(1)).containsMatch("-p2 +smoke .* 4/17 direct +probe\\.epochs=3$");
+        Cli.Result plan = Cli.run("plan", "smoke", "--store", store, "--sweep", "probe.epochs=2,3");
+        assertThat(plan.out()).startsWith("point 1/2: probe.epochs=2\n");
+        assertThat(plan.out()).contains("\npoint 2/2: probe.epochs=3\n");
+        assertThat(plan.out()).doesNotContain(" miss ");
+        Cli.Result bad = Cli.run("plan", "smoke", "--store", store, "--sweep", "probe.epochs=2,x");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--sweep probe.epochs=x: expected an integer (default 30)");
+    }
+
     /** The values {@code sdclr list} shows are the ones the workflow runs with: setting them all changes nothing. */
     @Test
     @Order(3)

@@ -27,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
@@ -190,14 +191,49 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Prepared p = new Prepared(options, true);
-            String runId = newRunId();
+            if (options.sweep.isEmpty()) {
+                Prepared p = new Prepared(options, true);
+                p.computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
+                RunSummary summary = runOne(p, options, newRunId(), null, null, options.outDir());
+                System.out.printf("done: workflow=%s run=%s ran=%d cached=%d out=%s%n", p.graph.name(),
+                        summary.runId(), summary.ran(), summary.cached(), options.outDir());
+                return 0;
+            }
+            List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
+            // Every point is built and checked before anything runs: a bad value must not cost the points before it.
+            List<Prepared> points = new ArrayList<>();
+            for (Map<String, String> point : grid) {
+                points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), true), point));
+            }
+            points.get(0).computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
+            String sweepId = newRunId();
+            Path base = options.outDir().resolve("sweep-" + sweepId);
+            long ran = 0;
+            long cached = 0;
+            for (int i = 0; i < grid.size(); i++) {
+                Map<String, String> point = grid.get(i);
+                System.err.printf("[sdclr] sweep %s point %d/%d: %s%n", sweepId, i + 1, grid.size(),
+                        Sweep.label(point));
+                Path out = base.resolve(Sweep.folder(point));
+                RunSummary s = runOne(points.get(i), options.forPoint(point), sweepId + "-p" + (i + 1), sweepId,
+                        point, out);
+                System.out.printf("point %d/%d: %s run=%s ran=%d cached=%d out=%s%n", i + 1, grid.size(),
+                        Sweep.label(point), s.runId(), s.ran(), s.cached(), out);
+                ran += s.ran();
+                cached += s.cached();
+            }
+            System.out.printf("done: workflow=%s sweep=%s points=%d ran=%d cached=%d out=%s%n",
+                    points.get(0).graph.name(), sweepId, grid.size(), ran, cached, base);
+            return 0;
+        }
+
+        /** One run: its steps, its published files, its record. */
+        private static RunSummary runOne(Prepared p, RunOptions o, String runId, String sweepId,
+                Map<String, String> point, Path out) throws java.io.IOException {
             java.time.Instant start = java.time.Instant.now();
-            p.computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
             System.err.println("[sdclr] workflow " + p.graph.name() + " run " + runId + " on " + p.runner.runnerName()
                     + ", store " + p.runner.store().root());
             RunSummary summary = p.runner.run(p.graph, p.request, runId, line -> System.err.println("[sdclr] " + line));
-            Path out = options.outDir();
             List<String> published = new ArrayList<>();
             com.fasterxml.jackson.databind.JsonNode results = null;
             for (String step : p.graph.published()) {
@@ -213,11 +249,9 @@ public final class Main implements Callable<Integer> {
                 }
             }
             // The run's record, now with what it published: `sdclr runs` and `sdclr show` read it.
-            p.runner.store().writeRunRecord(runId, RunRecord.of(p.workflow, p.graph, options.set, summary, start,
-                    java.time.Instant.now(), published, results));
-            System.out.printf("done: workflow=%s run=%s ran=%d cached=%d out=%s%n", p.graph.name(), runId,
-                    summary.ran(), summary.cached(), out);
-            return 0;
+            p.runner.store().writeRunRecord(runId, RunRecord.of(p.workflow, p.graph, o.set, summary, start,
+                    java.time.Instant.now(), published, results, sweepId, point));
+            return summary;
         }
     }
 
@@ -227,9 +261,28 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Prepared p = new Prepared(options, false);
-            for (StepStatus s : p.runner.plan(p.graph, p.request)) {
-                System.out.println(s.planLine());
+            if (options.sweep.isEmpty()) {
+                Prepared p = new Prepared(options, false);
+                for (StepStatus s : p.runner.plan(p.graph, p.request)) {
+                    System.out.println(s.planLine());
+                }
+                return 0;
+            }
+            List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
+            List<Prepared> points = new ArrayList<>();
+            for (Map<String, String> point : grid) {
+                points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), false), point));
+            }
+            // A step whose cache key an earlier point already has is computed once, by that point.
+            Map<String, Integer> firstWithKey = new java.util.HashMap<>();
+            for (int i = 0; i < grid.size(); i++) {
+                System.out.printf("point %d/%d: %s%n", i + 1, grid.size(), Sweep.label(grid.get(i)));
+                Prepared p = points.get(i);
+                for (StepStatus s : p.runner.plan(p.graph, p.request)) {
+                    Integer earlier = s.key() == null ? null : firstWithKey.putIfAbsent(s.key(), i + 1);
+                    System.out.println("  " + (earlier != null && !s.hit()
+                            ? s.name() + " shared with point " + earlier + " (computed once)" : s.planLine()));
+                }
             }
             return 0;
         }

@@ -47,6 +47,9 @@ final class RunHistory {
                 description = "Only runs whose parameter KEY had VALUE (repeatable; numbers compare as numbers).")
         Map<String, String> where = new LinkedHashMap<>();
 
+        @Option(names = "--sweep", paramLabel = "ID", description = "Only the points of this sweep.")
+        String sweep;
+
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N runs (default 50).")
         int limit;
 
@@ -57,7 +60,7 @@ final class RunHistory {
             }
             List<JsonNode> shown = new ArrayList<>();
             for (JsonNode r : open(store).runRecords()) {
-                if (matches(r, workflow, where)) {
+                if (matches(r, workflow, where) && (sweep == null || sweep.equals(r.path("sweep").asText()))) {
                     shown.add(r);
                 }
             }
@@ -66,7 +69,7 @@ final class RunHistory {
                         + store);
                 return 0;
             }
-            System.out.printf("%-22s %-14s %-20s %9s %11s %-11s %s%n", "RUN", "WORKFLOW", "STARTED (UTC)", "TIME",
+            System.out.printf("%-24s %-14s %-20s %9s %11s %-11s %s%n", "RUN", "WORKFLOW", "STARTED (UTC)", "TIME",
                     "RAN/CACHED", "RUNNER", "SET");
             for (JsonNode r : shown.subList(0, Math.min(limit, shown.size()))) {
                 System.out.println(line(r));
@@ -158,7 +161,7 @@ final class RunHistory {
             Map.Entry<String, JsonNode> e = it.next();
             set.add(e.getKey() + "=" + e.getValue().asText());
         }
-        return String.format(Locale.ROOT, "%-22s %-14s %-20s %9s %11s %-11s %s", text(r, "runId"),
+        return String.format(Locale.ROOT, "%-24s %-14s %-20s %9s %11s %-11s %s", text(r, "runId"),
                 text(r, "workflow"), started, time, counts, text(r, "runner"),
                 r.has("set") ? (set.isEmpty() ? "(defaults)" : String.join(" ", set)) : "(not recorded)");
     }

@@ -21,6 +21,14 @@ final class RunOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a parameter (repeatable).")
     Map<String, String> set = new LinkedHashMap<>();
 
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+            description = "Run the workflow once per value (repeatable: the grid of all combinations); steps a "
+                    + "point shares with another are computed once.")
+    Map<String, String> sweep = new LinkedHashMap<>();
+
+    @Option(names = "--yes", description = "Run a sweep of more than " + Sweep.MAX_POINTS + " points.")
+    boolean yes;
+
     @Option(names = "--runner", paramLabel = "RUNNER", defaultValue = "direct",
             description = "direct (default), flink-local, or HOST:PORT of a Flink session cluster.")
     String runner;
@@ -64,6 +72,24 @@ final class RunOptions {
                     + " out for the runner's default)", parallelism);
         }
         return parallelism;
+    }
+
+    /** These options for one point of a sweep: the point's values added to {@code --set}, no sweep. */
+    RunOptions forPoint(Map<String, String> point) {
+        RunOptions o = new RunOptions();
+        o.workflow = workflow;
+        o.set = new LinkedHashMap<>(set);
+        o.set.putAll(point);
+        o.runner = runner;
+        o.store = store;
+        o.out = out;
+        o.from = from;
+        o.to = to;
+        o.verify = verify;
+        o.force = force;
+        o.device = device;
+        o.parallelism = parallelism;
+        return o;
     }
 
     Path outDir() {

@@ -30,6 +30,8 @@ public record RunRecord(
         String endedAt,
         double seconds,
         String runner,
+        String sweep,
+        Map<String, String> point,
         Map<String, String> machine,
         String codeId,
         Map<String, String> set,
@@ -43,14 +45,20 @@ public record RunRecord(
     /** Value recorded for a parameter whose steps use different values. */
     public static final String VARIES = "(differs by step)";
 
+    /**
+     * The record of a finished run; {@code sweep} and {@code point} are the sweep's id and this point's swept
+     * values for a point of {@code --sweep}, null otherwise.
+     */
     public static RunRecord of(Workflow workflow, WorkflowGraph graph, Map<String, String> set, RunSummary summary,
-            Instant start, Instant end, List<String> published, JsonNode results) {
+            Instant start, Instant end, List<String> published, JsonNode results, String sweep,
+            Map<String, String> point) {
         Map<String, String> params = new TreeMap<>();
         for (Workflow.Parameter p : workflow.parameters()) {
             params.put(p.param().key(), p.varies() ? VARIES : p.value());
         }
         return new RunRecord(summary.runId(), summary.workflow(), "ok", start.toString(), end.toString(),
-                Duration.between(start, end).toMillis() / 1000.0, summary.runner(), thisMachine(), codeId(graph),
+                Duration.between(start, end).toMillis() / 1000.0, summary.runner(), sweep,
+                point == null ? null : new LinkedHashMap<>(point), thisMachine(), codeId(graph),
                 new TreeMap<>(set), params, summary.ran(), summary.cached(), summary.steps(), List.copyOf(published),
                 results);
     }
