@@ -167,6 +167,12 @@ class SmokeEndToEndTest {
         List<String> runs = Cli.run("runs", "--store", store, "--sweep", sweepId).out().lines().toList();
         assertThat(runs).hasSize(3);
         assertThat(runs.get(1)).containsMatch("-p2 +smoke .* 4/17 direct +probe\\.epochs=3$");
+        // compare: a row per point, in grid order, a column per method.
+        Cli.Result cmp = Cli.run("compare", sweepId, "--store", store);
+        assertThat(cmp.exitCode()).isEqualTo(0);
+        assertThat(cmp.out()).containsMatch("\\| run \\| set \\| simclr \\| sdclr \\| simclr-balanced \\|\n\\|---\\|---\\|"
+                + "---:\\|---:\\|---:\\|\n\\| \\S+-p1 \\| probe\\.epochs=2 \\| \\d+\\.\\d\\d ± 0\\.00 \\|.*\n"
+                + "\\| \\S+-p2 \\| probe\\.epochs=3 \\|");
         Cli.Result plan = Cli.run("plan", "smoke", "--store", store, "--sweep", "probe.epochs=2,3");
         assertThat(plan.out()).startsWith("point 1/2: probe.epochs=2\n");
         assertThat(plan.out()).contains("\npoint 2/2: probe.epochs=3\n");

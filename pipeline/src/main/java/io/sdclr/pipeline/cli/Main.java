@@ -44,7 +44,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
         description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
         subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class,
-                Main.Verify.class, RunHistory.Runs.class, RunHistory.Show.class})
+                Main.Verify.class, RunHistory.Runs.class, RunHistory.Show.class,
+                RunHistory.Compare.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -112,6 +112,104 @@ final class RunHistory {
         }
     }
 
+    @Command(name = "compare", description = "Accuracy of several recorded runs (or a sweep's points) side by side.")
+    static final class Compare implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids (or unique beginnings) or sweep ids.")
+        List<String> runs;
+
+        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
+                description = "Artifact store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Option(names = "--eval", paramLabel = "EVAL", defaultValue = "linear",
+                description = "linear (default), fewshot, knn or knn20.")
+        String eval;
+
+        @Option(names = "--group", paramLabel = "GROUP", defaultValue = "all",
+                description = "all (default), many, medium, few or std.")
+        String group;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!EVALUATIONS.contains(eval)) {
+                throw new InvalidInputException("--eval %s: expected one of %s", eval, String.join(", ", EVALUATIONS));
+            }
+            if (!GROUPS.contains(group)) {
+                throw new InvalidInputException("--group %s: expected one of %s", group, String.join(", ", GROUPS));
+            }
+            List<JsonNode> all = open(store).runRecords();
+            List<JsonNode> chosen = new ArrayList<>();
+            for (String id : runs) {
+                List<JsonNode> points = all.stream().filter(r -> id.equals(r.path("sweep").asText())).toList();
+                if (!points.isEmpty()) {
+                    // A sweep: its points in grid order (their ids end -p1, -p2, ...).
+                    List<JsonNode> ordered = new ArrayList<>(points);
+                    ordered.sort(java.util.Comparator.comparingInt(r -> pointIndex(text(r, "runId"))));
+                    chosen.addAll(ordered);
+                    continue;
+                }
+                List<JsonNode> found = all.stream().filter(r -> text(r, "runId").startsWith(id)).toList();
+                if (found.size() != 1 && found.stream().noneMatch(r -> text(r, "runId").equals(id))) {
+                    throw new InvalidInputException(found.isEmpty()
+                            ? "run %s: not recorded in %s (sdclr runs --store %s lists them)"
+                            : "run %s: %d runs start with it; give more of the id", id,
+                            found.isEmpty() ? store : found.size(), store);
+                }
+                chosen.add(found.stream().filter(r -> text(r, "runId").equals(id)).findFirst().orElse(found.get(0)));
+            }
+            System.out.print(table(chosen, eval, group));
+            return 0;
+        }
+    }
+
+    static final List<String> GROUPS = List.of("all", "many", "medium", "few", "std");
+
+    private static int pointIndex(String runId) {
+        int p = runId.lastIndexOf("-p");
+        try {
+            return p < 0 ? 0 : Integer.parseInt(runId.substring(p + 2));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The comparison table: a row per run, a column per method of the runs' results, each cell EVAL's GROUP
+     * accuracy as mean ± sd; the first column is what differs between the runs (their set values), else the id.
+     * Runs of different workflows are compared on the methods they share; the others are said.
+     */
+    static String table(List<JsonNode> runs, String eval, String group) {
+        java.util.LinkedHashSet<String> methods = new java.util.LinkedHashSet<>();
+        java.util.Set<String> workflows = new java.util.TreeSet<>();
+        for (JsonNode r : runs) {
+            r.path("results").path("methods").fieldNames().forEachRemaining(methods::add);
+            workflows.add(text(r, "workflow"));
+        }
+        StringBuilder sb = new StringBuilder();
+        if (workflows.size() > 1) {
+            sb.append("runs of ").append(String.join(", ", workflows))
+                    .append(": only the methods a run has are filled (— where it has none)\n");
+        }
+        sb.append(String.format(Locale.ROOT, "%s, %s (test accuracy %%, mean ± sd over splits)%n%n", eval, group));
+        sb.append("| run | set |");
+        methods.forEach(m -> sb.append(' ').append(m).append(" |"));
+        sb.append("\n|---|---|").append("---:|".repeat(methods.size())).append('\n');
+        for (JsonNode r : runs) {
+            List<String> set = new ArrayList<>();
+            r.path("set").fields().forEachRemaining(e -> set.add(e.getKey() + "=" + e.getValue().asText()));
+            sb.append("| ").append(text(r, "runId")).append(" | ")
+                    .append(r.has("results") ? (set.isEmpty() ? "(defaults)" : String.join(" ", set)) : "(no results)")
+                    .append(" |");
+            for (String m : methods) {
+                JsonNode cell = r.path("results").path("methods").path(m).path(eval).path(group);
+                sb.append(' ').append(cell.has("mean") ? String.format(Locale.ROOT, "%.2f ± %.2f",
+                        cell.get("mean").asDouble(), cell.path("sd").asDouble()) : "—").append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     static boolean matches(JsonNode r, String workflow, Map<String, String> where) {
         if (workflow != null && !workflow.equals(text(r, "workflow"))) {
             return false;
