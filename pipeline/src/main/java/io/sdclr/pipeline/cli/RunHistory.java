@@ -92,22 +92,7 @@ final class RunHistory {
 
         @Override
         public Integer call() throws Exception {
-            List<JsonNode> found = new ArrayList<>();
-            for (JsonNode r : open(store).runRecords()) {
-                if (text(r, "runId").startsWith(run)) {
-                    found.add(r);
-                }
-            }
-            if (found.isEmpty()) {
-                throw new InvalidInputException("run %s: not recorded in %s (sdclr runs --store %s lists them)", run,
-                        store, store);
-            }
-            if (found.size() > 1 && found.stream().noneMatch(r -> text(r, "runId").equals(run))) {
-                throw new InvalidInputException("run %s: %d runs start with it (%s); give more of the id", run,
-                        found.size(), String.join(", ", found.stream().map(r -> text(r, "runId")).toList()));
-            }
-            JsonNode r = found.stream().filter(x -> text(x, "runId").equals(run)).findFirst().orElse(found.get(0));
-            System.out.print(describe(r));
+            System.out.print(describe(resolve(open(store).runRecords(), run, store)));
             return 0;
         }
     }
@@ -148,14 +133,7 @@ final class RunHistory {
                     chosen.addAll(ordered);
                     continue;
                 }
-                List<JsonNode> found = all.stream().filter(r -> text(r, "runId").startsWith(id)).toList();
-                if (found.size() != 1 && found.stream().noneMatch(r -> text(r, "runId").equals(id))) {
-                    throw new InvalidInputException(found.isEmpty()
-                            ? "run %s: not recorded in %s (sdclr runs --store %s lists them)"
-                            : "run %s: %d runs start with it; give more of the id", id,
-                            found.isEmpty() ? store : found.size(), store);
-                }
-                chosen.add(found.stream().filter(r -> text(r, "runId").equals(id)).findFirst().orElse(found.get(0)));
+                chosen.add(resolve(all, id, store));
             }
             System.out.print(table(chosen, eval, group));
             return 0;
@@ -163,6 +141,22 @@ final class RunHistory {
     }
 
     static final List<String> GROUPS = List.of("all", "many", "medium", "few", "std");
+
+    /** The record whose id is {@code id}, or the only one whose id starts with it. */
+    static JsonNode resolve(List<JsonNode> records, String id, Path store) {
+        List<JsonNode> found = records.stream().filter(r -> text(r, "runId").startsWith(id)).toList();
+        if (found.isEmpty()) {
+            throw new InvalidInputException("run %s: not recorded in %s (sdclr runs --store %s lists them)", id,
+                    store, store);
+        }
+        return found.stream().filter(r -> text(r, "runId").equals(id)).findFirst().orElseGet(() -> {
+            if (found.size() > 1) {
+                throw new InvalidInputException("run %s: %d runs start with it (%s); give more of the id", id,
+                        found.size(), String.join(", ", found.stream().map(r -> text(r, "runId")).toList()));
+            }
+            return found.get(0);
+        });
+    }
 
     private static int pointIndex(String runId) {
         int p = runId.lastIndexOf("-p");
