@@ -172,6 +172,18 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
+     * Every point of a sweep built and checked before anything runs: a bad value must not cost the points before
+     * it. {@code runs} as for {@link Prepared}.
+     */
+    static List<Prepared> preparePoints(RunOptions options, List<Map<String, String>> grid, boolean runs) {
+        List<Prepared> points = new ArrayList<>();
+        for (Map<String, String> point : grid) {
+            points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), runs), point));
+        }
+        return points;
+    }
+
+    /**
      * Loads the compute backend, refuses a {@code device} it cannot give (exit 2, one message with the fix), and
      * returns its line for the start of the command.
      */
@@ -201,11 +213,7 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
             List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
-            // Every point is built and checked before anything runs: a bad value must not cost the points before it.
-            List<Prepared> points = new ArrayList<>();
-            for (Map<String, String> point : grid) {
-                points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), true), point));
-            }
+            List<Prepared> points = preparePoints(options, grid, true);
             points.get(0).computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
             String sweepId = newRunId();
             Path base = options.outDir().resolve("sweep-" + sweepId);
@@ -270,10 +278,7 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
             List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
-            List<Prepared> points = new ArrayList<>();
-            for (Map<String, String> point : grid) {
-                points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), false), point));
-            }
+            List<Prepared> points = preparePoints(options, grid, false);
             // A step whose cache key an earlier point already has is computed once, by that point.
             Map<String, Integer> firstWithKey = new java.util.HashMap<>();
             for (int i = 0; i < grid.size(); i++) {
@@ -312,18 +317,12 @@ public final class Main implements Callable<Integer> {
     @Command(name = "verify", description = "Re-hash every artifact in the store; damaged ones are listed (exit 1) "
             + "and recomputed by the next run that needs them.")
     static final class Verify implements Callable<Integer> {
-        @CommandLine.Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
-                description = "Artifact store (default: ${DEFAULT-VALUE}).")
-        Path store;
+        @Mixin ExistingStore store = new ExistingStore();
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isDirectory(store.resolve("artifacts"))) {
-                throw new InvalidInputException("--store %s: no artifact store there (expected a folder with "
-                        + "artifacts/ in it)", store);
-            }
             long t0 = System.nanoTime();
-            ArtifactStore s = new ArtifactStore(store);
+            ArtifactStore s = store.open();
             long bytes;
             int count;
             try (java.util.stream.Stream<Path> files = Files.walk(s.root().resolve("artifacts"))) {

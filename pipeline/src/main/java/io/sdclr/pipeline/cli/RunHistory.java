@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sdclr.dsl.InvalidInputException;
-import io.sdclr.pipeline.store.ArtifactStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,19 +25,9 @@ final class RunHistory {
 
     private RunHistory() {}
 
-    static ArtifactStore open(Path store) {
-        if (!Files.isDirectory(store.resolve("artifacts"))) {
-            throw new InvalidInputException("--store %s: no artifact store there (expected a folder with artifacts/ in "
-                    + "it)", store);
-        }
-        return new ArtifactStore(store);
-    }
-
     @Command(name = "runs", description = "List the runs recorded in the store, newest first.")
     static final class Runs implements Callable<Integer> {
-        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
-                description = "Artifact store (default: ${DEFAULT-VALUE}).")
-        Path store;
+        @Mixin ExistingStore store = new ExistingStore();
 
         @Option(names = "--workflow", paramLabel = "NAME", description = "Only runs of this workflow.")
         String workflow;
@@ -59,14 +48,14 @@ final class RunHistory {
                 throw new InvalidInputException("--limit %d: expected 1 or more", limit);
             }
             List<JsonNode> shown = new ArrayList<>();
-            for (JsonNode r : open(store).runRecords()) {
+            for (JsonNode r : store.open().runRecords()) {
                 if (matches(r, workflow, where) && (sweep == null || sweep.equals(r.path("sweep").asText()))) {
                     shown.add(r);
                 }
             }
             if (shown.isEmpty()) {
-                System.out.println("no runs" + (workflow != null || !where.isEmpty() ? " match" : " recorded") + " in "
-                        + store);
+                boolean filtered = workflow != null || !where.isEmpty() || sweep != null;
+                System.out.println("no runs" + (filtered ? " match" : " recorded") + " in " + store.dir);
                 return 0;
             }
             System.out.printf("%-24s %-14s %-20s %9s %11s %-11s %s%n", "RUN", "WORKFLOW", "STARTED (UTC)", "TIME",
@@ -86,13 +75,11 @@ final class RunHistory {
         @Parameters(paramLabel = "RUN", description = "Run id, or its unique beginning.")
         String run;
 
-        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
-                description = "Artifact store (default: ${DEFAULT-VALUE}).")
-        Path store;
+        @Mixin ExistingStore store = new ExistingStore();
 
         @Override
         public Integer call() throws Exception {
-            System.out.print(describe(resolve(open(store).runRecords(), run, store)));
+            System.out.print(describe(resolve(store.open().runRecords(), run, store.dir)));
             return 0;
         }
     }
@@ -102,9 +89,7 @@ final class RunHistory {
         @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids (or unique beginnings) or sweep ids.")
         List<String> runs;
 
-        @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
-                description = "Artifact store (default: ${DEFAULT-VALUE}).")
-        Path store;
+        @Mixin ExistingStore store = new ExistingStore();
 
         @Option(names = "--eval", paramLabel = "EVAL", defaultValue = "linear",
                 description = "linear (default), fewshot, knn or knn20.")
@@ -122,7 +107,7 @@ final class RunHistory {
             if (!GROUPS.contains(group)) {
                 throw new InvalidInputException("--group %s: expected one of %s", group, String.join(", ", GROUPS));
             }
-            List<JsonNode> all = open(store).runRecords();
+            List<JsonNode> all = store.open().runRecords();
             List<JsonNode> chosen = new ArrayList<>();
             for (String id : runs) {
                 List<JsonNode> points = all.stream().filter(r -> id.equals(r.path("sweep").asText())).toList();
@@ -133,7 +118,7 @@ final class RunHistory {
                     chosen.addAll(ordered);
                     continue;
                 }
-                chosen.add(resolve(all, id, store));
+                chosen.add(resolve(all, id, store.dir));
             }
             System.out.print(table(chosen, eval, group));
             return 0;

@@ -152,13 +152,8 @@ public final class WorkflowRunner {
         }
         List<StepStatus> ordered = new ArrayList<>();
         sel.nodes().forEach(n -> ordered.add(done.get(n.name())));
-        RunSummary summary = new RunSummary(graph.name(), runId, runner.name(), ordered);
-        try {
-            store.writeRunRecord(runId, summary);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run record of " + runId, e);
-        }
-        return summary;
+        // The command that ran it writes the run's record, with what it published (RunRecord).
+        return new RunSummary(graph.name(), runId, runner.name(), ordered);
     }
 
     /** Whether a step whose inputs are known hits the cache, and why it does or does not, in words. */

@@ -95,13 +95,13 @@ class RunHistoryTest {
     void showNeedsAUniquePrefixAndAStore() throws Exception {
         store();
         RunHistory.Show show = new RunHistory.Show();
-        show.store = tmp;
+        show.store.dir = tmp;
         show.run = "2026";
         InvalidInputException e = assertThrows(InvalidInputException.class, show::call);
         assertThat(e).hasMessageThat().contains("run 2026: 2 runs start with it");
         show.run = "20261201";
         assertThat(show.call()).isEqualTo(0);
-        show.store = tmp.resolve("runs");
+        show.store.dir = tmp.resolve("runs");
         e = assertThrows(InvalidInputException.class, show::call);
         assertThat(e).hasMessageThat().contains("no artifact store there");
     }
