@@ -206,7 +206,7 @@ abstract class LongTailExperiment implements WorkflowDefinition {
     private void evaluate(Workflow wf, String id, Pretrain pretrain, Method m, Artifact<Image> data,
             Artifact<LongTailSplit> subset) {
         Defaults d = defaults;
-        Artifact<Encoder> encoder = wf.step("pretrain-" + id, pretrain
+        Pretrain configured = pretrain
                 .arch(d.arch())
                 .width(d.width())
                 .normalization(d.mean(), d.std())
@@ -214,8 +214,10 @@ abstract class LongTailExperiment implements WorkflowDefinition {
                 .batch(d.batch())
                 .lr(d.lr())
                 .temperature(d.temperatureOf(m))
-                .warmupEpochs(d.warmupEpochs())
-                .prune(d.prune()));
+                .warmupEpochs(d.warmupEpochs());
+        // Only SDCLR prunes: a SimCLR pretraining does not depend on pretrain.prune (computed once in a sweep of it).
+        Artifact<Encoder> encoder = wf.step("pretrain-" + id, m == Method.SDCLR ? configured.prune(d.prune())
+                : configured);
         Artifact<Feature> features = wf.step("features-" + id, ExtractFeatures.with(encoder).of(data));
         wf.step("probe-" + id, ProbeLinear.on(features).groupedBy(subset).batch(d.probeBatch())
                 .validateEvery(d.probeValidateEvery()).augmentFrom(encoder, data).augment(d.probeAugment())

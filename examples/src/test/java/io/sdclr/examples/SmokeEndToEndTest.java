@@ -5,6 +5,8 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sdclr.pipeline.store.ArtifactStore;
+import io.sdclr.pipeline.store.StoreCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -150,7 +155,7 @@ class SmokeEndToEndTest {
      */
     @Test
     @Order(7)
-    void sweepComputesSharedStepsOnce() {
+    void sweepComputesSharedStepsOnce() throws IOException {
         String store = tmp.resolve("sweepstore").toString();
         Cli.Result r = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("sweepout").toString(),
                 "--sweep", "probe.epochs=2,3");
@@ -168,18 +173,90 @@ class SmokeEndToEndTest {
         assertThat(runs).hasSize(3);
         assertThat(runs.get(1)).containsMatch("-p2 +smoke .* 4/17 direct +probe\\.epochs=3$");
         // compare: a row per point, in grid order, a column per method.
-        Cli.Result cmp = Cli.run("compare", sweepId, "--store", store);
+        Cli.Result cmp = Cli.run("compare", sweepId, "--store", store, "--out", tmp.resolve("cmp").toString());
         assertThat(cmp.exitCode()).isEqualTo(0);
-        assertThat(cmp.out()).containsMatch("\\| run \\| set \\| simclr \\| sdclr \\| simclr-balanced \\|\n\\|---\\|---\\|"
-                + "---:\\|---:\\|---:\\|\n\\| \\S+-p1 \\| probe\\.epochs=2 \\| \\d+\\.\\d\\d ± 0\\.00 \\|.*\n"
+        assertThat(cmp.out()).containsMatch("\\| run \\| differs \\| simclr \\| sdclr \\| simclr-balanced \\|\n"
+                + "\\|---\\|---\\|---:\\|---:\\|---:\\|\n\\| \\S+-p1 \\| probe\\.epochs=2 \\| \\d+\\.\\d\\d ± 0\\.00 \\|.*\n"
                 + "\\| \\S+-p2 \\| probe\\.epochs=3 \\|");
+        // compare.html: the table, and the accuracy against the swept value, a line per method.
+        assertThat(cmp.lastLine()).isEqualTo("wrote " + tmp.resolve("cmp/compare.html") + " (charts against "
+                + "probe.epochs)");
+        String html = Files.readString(tmp.resolve("cmp/compare.html"));
+        assertThat(html).contains("linear · all: test accuracy % against probe.epochs");
+        assertThat(html.split("<polyline ", -1)).hasLength(4); // simclr, sdclr, simclr-balanced
         Cli.Result plan = Cli.run("plan", "smoke", "--store", store, "--sweep", "probe.epochs=2,3");
         assertThat(plan.out()).startsWith("point 1/2: probe.epochs=2\n");
         assertThat(plan.out()).contains("\npoint 2/2: probe.epochs=3\n");
         assertThat(plan.out()).doesNotContain(" miss ");
+        // The same points from a sweep file.
+        Path points = Files.writeString(tmp.resolve("points.txt"), "# the probe's epochs\nprobe.epochs=2\nprobe.epochs=3\n");
+        Cli.Result filePlan = Cli.run("plan", "smoke", "--store", store, "--sweep-file", points.toString());
+        assertThat(filePlan.out()).startsWith("point 1/2: probe.epochs=2\n");
+        assertThat(filePlan.out()).doesNotContain(" miss ");
         Cli.Result bad = Cli.run("plan", "smoke", "--store", store, "--sweep", "probe.epochs=2,x");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--sweep probe.epochs=x: expected an integer (default 30)");
+    }
+
+    /**
+     * {@code sdclr gc} while a run uses the store removes nothing that run uses, even artifacts no record references
+     * yet; once the run is recorded they are kept for good, and without any record everything goes.
+     */
+    @Test
+    @Order(8)
+    void gcUnderAConcurrentRunRemovesNothingInUse() throws Exception {
+        Path store = tmp.resolve("sweepstore");
+        // Forget the sweep's second point: what only it computed (three probes and the report) is now unreferenced.
+        Path p2;
+        try (Stream<Path> runs = Files.list(store.resolve("runs"))) {
+            p2 = runs.filter(f -> f.getFileName().toString().endsWith("-p2.json")).findFirst().orElseThrow();
+        }
+        Files.delete(p2);
+        // A run that needs exactly those artifacts, kept busy by a forced pretraining while gc works.
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("run", "smoke", "--store",
+                store.toString(), "--out", tmp.resolve("gcout").toString(), "--set", "probe.epochs=3", "--force",
+                "pretrain-sdclr-s0"));
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!hasLease(store.resolve("live")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        StoreCollector.Report during = new StoreCollector(new ArtifactStore(store)).collect(null, false);
+        assertThat(during.liveRuns()).hasSize(1);
+        assertThat(during.unreferencedKept()).isEqualTo(4);
+        assertThat(during.removed().stream().map(StoreCollector.Removal::kind).toList())
+                .containsNoneOf(StoreCollector.Kind.ARTIFACT, StoreCollector.Kind.KEY);
+        Cli.Result r = run.get(10, TimeUnit.MINUTES);
+        assertThat(r.exitCode()).isEqualTo(0);
+        assertThat(ranCached(r)).asList().containsExactly(1, 20).inOrder(); // the probes and report were hits
+
+        Cli.Result gc = Cli.run("gc", "--store", store.toString());
+        assertThat(gc.exitCode()).isEqualTo(0);
+        assertThat(gc.out()).doesNotContain("removed artifacts");
+        assertThat(gc.out()).contains("  kept 25 artifacts (");
+        assertThat(Cli.run("verify", "--store", store.toString()).out()).contains("verify: 25 artifacts");
+        // No record left: every artifact goes, and the next plan computes everything again.
+        try (Stream<Path> runs = Files.list(store.resolve("runs"))) {
+            for (Path f : runs.toList()) {
+                Files.delete(f);
+            }
+        }
+        Cli.Result dry = Cli.run("gc", "--store", store.toString(), "--dry-run");
+        assertThat(dry.out()).containsMatch("would remove artifacts +25 ");
+        assertThat(Cli.run("verify", "--store", store.toString()).out()).contains("verify: 25 artifacts");
+        gc = Cli.run("gc", "--store", store.toString());
+        assertThat(gc.out()).containsMatch("removed artifacts +25 ");
+        assertThat(gc.out()).containsMatch("removed keys +\\d+ ");
+        assertThat(Cli.run("verify", "--store", store.toString()).out()).contains("verify: 0 artifacts");
+        assertThat(Cli.run("plan", "smoke", "--store", store.toString()).out()).startsWith("data miss");
+    }
+
+    private static boolean hasLease(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".lease"));
+        }
     }
 
     /** The values {@code sdclr list} shows are the ones the workflow runs with: setting them all changes nothing. */

@@ -53,6 +53,29 @@ class WorkflowDefaultsTest {
         }
     }
 
+    /**
+     * Only SDCLR prunes: the SimCLR pretrainings (and the balanced control) do not declare pretrain.prune, so a sweep
+     * over it shares them; the SDCLR pretrainings and every PIE analysis take the value set.
+     */
+    @Test
+    void onlySdclrPretrainingsAndThePieAnalysesDependOnThePruningRatio() {
+        for (WorkflowDefinition def : List.of(new FmnistLt(), new Cifar10Lt(), new Smoke())) {
+            WorkflowGraph a = build(def, Map.of("pretrain.prune", "0.5"));
+            WorkflowGraph b = build(def, Map.of("pretrain.prune", "0.7"));
+            for (String m : List.of("simclr", "simclr-balanced")) {
+                assertThat(step(a, "pretrain-" + m + "-s0").paramValues()).doesNotContainKey("pretrain.prune");
+                assertThat(step(a, "pretrain-" + m + "-s0").paramValues())
+                        .isEqualTo(step(b, "pretrain-" + m + "-s0").paramValues());
+                assertThat(step(b, "pies-" + m + "-s0").get(Pretrain.PRUNE)).isEqualTo(0.7);
+            }
+            assertThat(step(b, "pretrain-sdclr-s0").paramValues()).containsEntry("pretrain.prune", "0.7");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Pretrain.simclr().on(null, null, 0).prune(0.5));
+        assertThat(e).hasMessageThat().isEqualTo("Pretrain simclr does not prune: pretrain.prune is SDCLR's (set it on "
+                + "SDCLR pretrainings only)");
+    }
+
     @Test
     void fashionMnistKeepsItsEffectiveLearningRateAndCachedFeatureProbes() {
         WorkflowGraph g = build(new FmnistLt(), Map.of());

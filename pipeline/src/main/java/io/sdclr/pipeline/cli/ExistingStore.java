@@ -6,17 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --store DIR} of the commands that read a store which must exist already: verify, runs, show, compare. */
+/**
+ * {@code --store DIR} of the commands that work on a store which must exist already: verify, gc, runs, show,
+ * compare.
+ */
 final class ExistingStore {
     @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
             description = "Artifact store (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    /** The store at {@code --store}; exit 2 where there is none (never creates one). */
+    /**
+     * The store at {@code --store}; exit 2 where there is none (never creates one). A folder is a store when it
+     * has the store's own artifacts/ and keys/ folders: gc must never clean a folder that merely looks like one.
+     */
     ArtifactStore open() {
-        if (!Files.isDirectory(dir.resolve("artifacts"))) {
-            throw new InvalidInputException("--store %s: no artifact store there (expected a folder with artifacts/ in "
-                    + "it)", dir);
+        if (!Files.isDirectory(dir.resolve("artifacts")) || !Files.isDirectory(dir.resolve("keys"))) {
+            throw new InvalidInputException("--store %s: no artifact store there (expected a folder with artifacts/ "
+                    + "and keys/ in it)", dir);
         }
         return new ArtifactStore(dir);
     }

@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sdclr", mixinStandardHelpOptions = true, version = "sdclr 0.1.0",
         description = "Typed, cached ML experiment workflows on Apache Beam (Direct or Flink).",
         subcommands = {Main.Run.class, Main.Plan.class, Main.ListWorkflows.class, Main.Bench.class, Doctor.class,
-                Main.Verify.class, RunHistory.Runs.class, RunHistory.Show.class,
+                Main.Verify.class, Gc.class, RunHistory.Runs.class, RunHistory.Show.class,
                 RunHistory.Compare.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
@@ -175,10 +175,11 @@ public final class Main implements Callable<Integer> {
      * Every point of a sweep built and checked before anything runs: a bad value must not cost the points before
      * it. {@code runs} as for {@link Prepared}.
      */
-    static List<Prepared> preparePoints(RunOptions options, List<Map<String, String>> grid, boolean runs) {
+    static List<Prepared> preparePoints(RunOptions options, Sweep.Points sweep, boolean runs) {
         List<Prepared> points = new ArrayList<>();
-        for (Map<String, String> point : grid) {
-            points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), runs), point));
+        for (int i = 0; i < sweep.points().size(); i++) {
+            Map<String, String> point = sweep.points().get(i);
+            points.add(Sweep.prepare(() -> new Prepared(options.forPoint(point), runs), point, sweep.origins().get(i)));
         }
         return points;
     }
@@ -204,7 +205,8 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (options.sweep.isEmpty()) {
+            Sweep.Points sweep = Sweep.of(options);
+            if (sweep.points().isEmpty()) {
                 Prepared p = new Prepared(options, true);
                 p.computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
                 RunSummary summary = runOne(p, options, newRunId(), null, null, options.outDir());
@@ -212,18 +214,23 @@ public final class Main implements Callable<Integer> {
                         summary.runId(), summary.ran(), summary.cached(), options.outDir());
                 return 0;
             }
-            List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
-            List<Prepared> points = preparePoints(options, grid, true);
+            List<Map<String, String>> grid = sweep.points();
+            List<Prepared> points = preparePoints(options, sweep, true);
             points.get(0).computeLine.ifPresent(line -> System.err.println("[sdclr] " + line));
             String sweepId = newRunId();
             Path base = options.outDir().resolve("sweep-" + sweepId);
             long ran = 0;
             long cached = 0;
+            java.util.Set<Path> usedFolders = new java.util.HashSet<>();
             for (int i = 0; i < grid.size(); i++) {
                 Map<String, String> point = grid.get(i);
                 System.err.printf("[sdclr] sweep %s point %d/%d: %s%n", sweepId, i + 1, grid.size(),
                         Sweep.label(point));
+                // Two points of a sweep file may look alike once made safe for a folder name: never share one.
                 Path out = base.resolve(Sweep.folder(point));
+                if (!usedFolders.add(out)) {
+                    out = base.resolve(Sweep.folder(point) + "_p" + (i + 1));
+                }
                 RunSummary s = runOne(points.get(i), options.forPoint(point), sweepId + "-p" + (i + 1), sweepId,
                         point, out);
                 System.out.printf("point %d/%d: %s run=%s ran=%d cached=%d out=%s%n", i + 1, grid.size(),
@@ -270,15 +277,16 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (options.sweep.isEmpty()) {
+            Sweep.Points sweep = Sweep.of(options);
+            if (sweep.points().isEmpty()) {
                 Prepared p = new Prepared(options, false);
                 for (StepStatus s : p.runner.plan(p.graph, p.request)) {
                     System.out.println(s.planLine());
                 }
                 return 0;
             }
-            List<Map<String, String>> grid = Sweep.grid(options.sweep, options.set, options.yes);
-            List<Prepared> points = preparePoints(options, grid, false);
+            List<Map<String, String>> grid = sweep.points();
+            List<Prepared> points = preparePoints(options, sweep, false);
             // A step whose cache key an earlier point already has is computed once, by that point.
             Map<String, Integer> firstWithKey = new java.util.HashMap<>();
             for (int i = 0; i < grid.size(); i++) {
@@ -331,7 +339,12 @@ public final class Main implements Callable<Integer> {
             try (java.util.stream.Stream<Path> dirs = Files.list(s.root().resolve("artifacts"))) {
                 count = (int) dirs.count();
             }
-            List<String> damaged = s.verifyAll();
+            List<String> damaged;
+            // While it re-hashes, the store is in use: sdclr gc removes no artifact meanwhile.
+            try (io.sdclr.pipeline.store.Lease live = s.enterRun("verify-" + newRunId(),
+                    gc -> System.err.println("[sdclr] waiting for sdclr gc to finish (" + gc + ")"))) {
+                damaged = s.verifyAll();
+            }
             for (String d : damaged) {
                 System.out.println("damaged: artifact " + d + " (" + s.artifactDir(d) + ")");
             }

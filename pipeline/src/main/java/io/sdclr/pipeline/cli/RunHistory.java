@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sdclr.dsl.InvalidInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -84,48 +85,69 @@ final class RunHistory {
         }
     }
 
-    @Command(name = "compare", description = "Accuracy of several recorded runs (or a sweep's points) side by side.")
+    @Command(name = "compare", description = "Accuracy of several recorded runs (or a sweep's points) side by side, "
+            + "as a table here and in compare.html with charts.")
     static final class Compare implements Callable<Integer> {
         @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids (or unique beginnings) or sweep ids.")
         List<String> runs;
 
         @Mixin ExistingStore store = new ExistingStore();
 
-        @Option(names = "--eval", paramLabel = "EVAL", defaultValue = "linear",
-                description = "linear (default), fewshot, knn or knn20.")
-        String eval;
+        @Option(names = "--eval", paramLabel = "EVAL", split = ",", defaultValue = "linear",
+                description = "Evaluations, comma-separated: linear (default), fewshot, knn, knn20, pie (PIE rate).")
+        List<String> eval;
 
-        @Option(names = "--group", paramLabel = "GROUP", defaultValue = "all",
-                description = "all (default), many, medium, few or std.")
-        String group;
+        @Option(names = "--group", paramLabel = "GROUP", split = ",", defaultValue = "all",
+                description = "Groups, comma-separated: all (default), many, medium, few, std.")
+        List<String> group;
+
+        @Option(names = "--method", paramLabel = "METHOD", split = ",",
+                description = "Only these methods, comma-separated (default: every method of the runs).")
+        List<String> method = new ArrayList<>();
+
+        @Option(names = "--x", paramLabel = "KEY",
+                description = "The parameter on the charts' x axis (default: the numeric parameter with the most "
+                        + "values among those the runs differ in).")
+        String x;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "sdclr-out",
+                description = "Where compare.html is written (default: ${DEFAULT-VALUE}).")
+        Path out;
 
         @Override
         public Integer call() throws Exception {
-            if (!EVALUATIONS.contains(eval)) {
-                throw new InvalidInputException("--eval %s: expected one of %s", eval, String.join(", ", EVALUATIONS));
-            }
-            if (!GROUPS.contains(group)) {
-                throw new InvalidInputException("--group %s: expected one of %s", group, String.join(", ", GROUPS));
-            }
-            List<JsonNode> all = store.open().runRecords();
-            List<JsonNode> chosen = new ArrayList<>();
-            for (String id : runs) {
-                List<JsonNode> points = all.stream().filter(r -> id.equals(r.path("sweep").asText())).toList();
-                if (!points.isEmpty()) {
-                    // A sweep: its points in grid order (their ids end -p1, -p2, ...).
-                    List<JsonNode> ordered = new ArrayList<>(points);
-                    ordered.sort(java.util.Comparator.comparingInt(r -> pointIndex(text(r, "runId"))));
-                    chosen.addAll(ordered);
-                    continue;
-                }
-                chosen.add(resolve(all, id, store.dir));
-            }
-            System.out.print(table(chosen, eval, group));
+            Comparison c = new Comparison(chosen(store.open().runRecords(), runs, store.dir), eval, group, method);
+            java.util.Optional<String> xKey = c.xKey(x);
+            Locations.checkWritableDirectory("--out", out);
+            Files.createDirectories(out);
+            Path html = out.resolve("compare.html");
+            List<String> args = new ArrayList<>(List.of("sdclr", "compare"));
+            args.addAll(runs);
+            args.addAll(List.of("--eval", String.join(",", eval), "--group", String.join(",", group)));
+            System.out.print(c.table());
+            Files.writeString(html, c.html(String.join(" ", args), xKey));
+            System.out.println();
+            System.out.println("wrote " + html + (xKey.isPresent() ? " (charts against " + xKey.get() + ")"
+                    : " (no chart: the runs do not differ in a numeric parameter)"));
             return 0;
         }
     }
 
-    static final List<String> GROUPS = List.of("all", "many", "medium", "few", "std");
+    /** The records RUN... name: a sweep id stands for its points in grid order, a run id (or prefix) for itself. */
+    static List<JsonNode> chosen(List<JsonNode> all, List<String> ids, Path store) {
+        List<JsonNode> chosen = new ArrayList<>();
+        for (String id : ids) {
+            List<JsonNode> points = all.stream().filter(r -> id.equals(r.path("sweep").asText())).toList();
+            if (!points.isEmpty()) {
+                List<JsonNode> ordered = new ArrayList<>(points);
+                ordered.sort(java.util.Comparator.comparingInt(r -> pointIndex(text(r, "runId"))));
+                chosen.addAll(ordered);
+                continue;
+            }
+            chosen.add(resolve(all, id, store));
+        }
+        return chosen;
+    }
 
     /** The record whose id is {@code id}, or the only one whose id starts with it. */
     static JsonNode resolve(List<JsonNode> records, String id, Path store) {
@@ -150,43 +172,6 @@ final class RunHistory {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /**
-     * The comparison table: a row per run, a column per method of the runs' results, each cell EVAL's GROUP
-     * accuracy as mean ± sd; the first column is what differs between the runs (their set values), else the id.
-     * Runs of different workflows are compared on the methods they share; the others are said.
-     */
-    static String table(List<JsonNode> runs, String eval, String group) {
-        java.util.LinkedHashSet<String> methods = new java.util.LinkedHashSet<>();
-        java.util.Set<String> workflows = new java.util.TreeSet<>();
-        for (JsonNode r : runs) {
-            r.path("results").path("methods").fieldNames().forEachRemaining(methods::add);
-            workflows.add(text(r, "workflow"));
-        }
-        StringBuilder sb = new StringBuilder();
-        if (workflows.size() > 1) {
-            sb.append("runs of ").append(String.join(", ", workflows))
-                    .append(": only the methods a run has are filled (— where it has none)\n");
-        }
-        sb.append(String.format(Locale.ROOT, "%s, %s (test accuracy %%, mean ± sd over splits)%n%n", eval, group));
-        sb.append("| run | set |");
-        methods.forEach(m -> sb.append(' ').append(m).append(" |"));
-        sb.append("\n|---|---|").append("---:|".repeat(methods.size())).append('\n');
-        for (JsonNode r : runs) {
-            List<String> set = new ArrayList<>();
-            r.path("set").fields().forEachRemaining(e -> set.add(e.getKey() + "=" + e.getValue().asText()));
-            sb.append("| ").append(text(r, "runId")).append(" | ")
-                    .append(r.has("results") ? (set.isEmpty() ? "(defaults)" : String.join(" ", set)) : "(no results)")
-                    .append(" |");
-            for (String m : methods) {
-                JsonNode cell = r.path("results").path("methods").path(m).path(eval).path(group);
-                sb.append(' ').append(cell.has("mean") ? String.format(Locale.ROOT, "%.2f ± %.2f",
-                        cell.get("mean").asDouble(), cell.path("sd").asDouble()) : "—").append(" |");
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
     }
 
     static boolean matches(JsonNode r, String workflow, Map<String, String> where) {
@@ -321,7 +306,8 @@ final class RunHistory {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static String text(JsonNode r, String field) {
+    /** A field of a record as text; "-" when absent. */
+    static String text(JsonNode r, String field) {
         JsonNode v = r.get(field);
         return v == null || v.isNull() ? "-" : v.asText();
     }

@@ -26,6 +26,11 @@ final class RunOptions {
                     + "point shares with another are computed once.")
     Map<String, String> sweep = new LinkedHashMap<>();
 
+    @Option(names = "--sweep-file", paramLabel = "FILE",
+            description = "Run the workflow once per line of FILE, each line the point's KEY=VALUE pairs separated by "
+                    + "spaces (# starts a comment); steps points share are computed once.")
+    Path sweepFile;
+
     @Option(names = "--yes", description = "Run a sweep of more than " + Sweep.MAX_POINTS + " points.")
     boolean yes;
 

@@ -6,7 +6,8 @@ package io.sdclr.pipeline.run;
  * @param name step name
  * @param hit true when served from the cache
  * @param reason why it is a hit or a miss, in words ({@code parameter probe.lr changed 30 -> 10})
- * @param key cache key, or null when it depends on a step not yet computed
+ * @param key cache key; in a plan, for a step whose inputs are not computed yet, its planned key: the key over
+ *     the planned keys of those inputs (two plans' steps with the same planned key compute the same thing)
  * @param digest artifact digest when known
  * @param seconds wall time when it ran
  */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.beam.sdk.Pipeline;
@@ -71,17 +72,27 @@ public final class WorkflowRunner {
         Selection sel = Selection.of(graph, request);
         checkExternalInputs(sel);
         Map<String, String> digests = new LinkedHashMap<>();
+        // A step that will be computed stands, for the steps after it, for its planned key: two plans whose steps
+        // have the same planned key compute the same thing (a sweep's shared steps).
+        Map<String, String> planned = new LinkedHashMap<>();
         List<StepStatus> out = new ArrayList<>();
         for (WorkflowGraph.Node node : sel.nodes()) {
             Optional<String> pending = node.inputs().stream().filter(i -> !digests.containsKey(i)).findFirst();
             if (pending.isPresent()) {
+                Map<String, String> inputs = new TreeMap<>();
+                for (String i : node.inputs()) {
+                    inputs.put(i, digests.containsKey(i) ? digests.get(i) : "planned:" + planned.get(i));
+                }
+                String key = CacheKey.of(node.name(), node.step(), inputs).key();
+                planned.put(node.name(), key);
                 out.add(new StepStatus(node.name(), false,
-                        "input " + pending.get() + " will be recomputed (hit if its output is unchanged)", null, null,
+                        "input " + pending.get() + " will be recomputed (hit if its output is unchanged)", key, null,
                         0));
                 continue;
             }
             Decision d = decide(graph, sel, node, digests, sel.forced().contains(node.name()));
             d.hit().ifPresent(digest -> digests.put(node.name(), digest));
+            planned.put(node.name(), d.key().key());
             out.add(new StepStatus(node.name(), d.hit().isPresent(), d.reason(), d.key().key(), d.hit().orElse(null),
                     0));
         }
@@ -92,11 +103,14 @@ public final class WorkflowRunner {
     public RunSummary run(WorkflowGraph graph, RunRequest request, String runId, Consumer<String> console) {
         Selection sel = Selection.of(graph, request);
         checkExternalInputs(sel);
-        store.cleanStaging(STAGING_MAX_AGE_MILLIS);
-        try {
-            return runSelected(graph, sel, runId, console);
-        } finally {
-            store.releaseStaging();
+        // Marks the store as in use (sdclr gc then removes no artifact), after waiting for a gc at work.
+        try (Lease live = store.enterRun(runId, gc -> console.accept("waiting for sdclr gc to finish (" + gc + ")"))) {
+            store.cleanStaging(STAGING_MAX_AGE_MILLIS);
+            try {
+                return runSelected(graph, sel, runId, console);
+            } finally {
+                store.releaseStaging();
+            }
         }
     }
 

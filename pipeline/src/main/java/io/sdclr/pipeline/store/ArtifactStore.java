@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ import java.util.stream.Stream;
  *                           committed
  * STORE/leases/KEY.lease    who is computing a key right now
  * STORE/runs/RUN.json       one record per run
+ * STORE/live/RUN.lease      a run (or verify) using the store right now: sdclr gc removes no artifact meanwhile
+ * STORE/gc.lease            sdclr gc at work: a run starting meanwhile waits for it
  * </pre>
  *
  * <p>Commit protocol: a step writes into a staging directory; the store hashes its records and files, writes
@@ -60,7 +63,8 @@ public final class ArtifactStore {
         this.root = root.toAbsolutePath().normalize();
         this.faults = faults;
         try {
-            for (String d : List.of("artifacts", "keys", "steps", "staging", "work", "leases", "runs", "stamps")) {
+            for (String d : List.of("artifacts", "keys", "steps", "staging", "work", "leases", "runs", "stamps",
+                    "live")) {
                 Files.createDirectories(this.root.resolve(d));
             }
         } catch (IOException e) {
@@ -109,6 +113,36 @@ public final class ArtifactStore {
     /** Where the steps of run {@code runId} write their progress lines while a wave runs (not kept afterwards). */
     public Path progressDir(String runId) {
         return root.resolve("progress").resolve(runId);
+    }
+
+    /**
+     * Marks run {@code runId} as using the store until the returned lease is closed, then waits while
+     * {@code sdclr gc} is at work. Together with {@link StoreCollector} taking its own lease before it looks for
+     * live runs, this means gc either sees the run (and removes no artifact) or the run waits until gc is done.
+     *
+     * @param waiting told once, with gc's owner, when the run has to wait
+     */
+    public Lease enterRun(String runId, java.util.function.Consumer<String> waiting) {
+        Lease live = Lease.acquire(root.resolve("live").resolve(runId + ".lease"), runId, holder -> {});
+        boolean told = false;
+        while (Lease.liveHolder(gcLeaseFile()).isPresent()) {
+            if (!told) {
+                waiting.accept(Lease.liveHolder(gcLeaseFile()).orElse("sdclr gc"));
+                told = true;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                live.close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for sdclr gc", e);
+            }
+        }
+        return live;
+    }
+
+    Path gcLeaseFile() {
+        return root.resolve("gc.lease");
     }
 
     /** Deletes the scratch directory of a cache key (checkpoints of an earlier run). */
@@ -395,27 +429,59 @@ public final class ArtifactStore {
      * never touched: its outputs are still being written.
      */
     public void cleanStaging(long minAgeMillis) {
-        long now = System.currentTimeMillis();
-        try (Stream<Path> dirs = Files.list(root.resolve("staging"))) {
-            for (Path d : dirs.toList()) {
-                String name = d.getFileName().toString();
-                if (name.equals(OWNER)) {
-                    continue;
-                }
-                if (OWNER_NAME.matcher(name).matches() && Files.isDirectory(d)) {
-                    if (Lease.deadOnThisHost(name)) {
-                        deleteTree(d);
-                    } else {
-                        deleteOlderThan(d, now - minAgeMillis); // Alive, or another host: only the old leftovers.
-                        removeIfEmptyAndOlderThan(d, now - minAgeMillis);
+        try {
+            for (Path d : removableStaging(minAgeMillis)) {
+                deleteTree(d);
+            }
+            try (Stream<Path> dirs = Files.list(root.resolve("staging"))) {
+                for (Path d : dirs.toList()) {
+                    if (OWNER_NAME.matcher(d.getFileName().toString()).matches() && !Files.isSymbolicLink(d)
+                            && !d.getFileName().toString().equals(OWNER)) {
+                        removeIfEmptyAndOlderThan(d, System.currentTimeMillis() - minAgeMillis);
                     }
-                } else if (Files.getLastModifiedTime(d).toMillis() < now - minAgeMillis) {
-                    deleteTree(d);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             // Best effort: leftovers in staging are never read as artifacts; the next run tries again.
         }
+    }
+
+    /**
+     * What {@link #cleanStaging} removes: the folder of an owner process that no longer exists on this host, the
+     * entries of other owners' folders (another host, or a live process) that have not changed for
+     * {@code minAgeMillis}, and any other entry of {@code staging/} as old. Never this process's own folder.
+     */
+    List<Path> removableStaging(long minAgeMillis) throws IOException {
+        long cutoff = System.currentTimeMillis() - minAgeMillis;
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root.resolve("staging"))) {
+            for (Path d : dirs.sorted().toList()) {
+                String name = d.getFileName().toString();
+                if (name.equals(OWNER)) {
+                    continue;
+                }
+                if (OWNER_NAME.matcher(name).matches() && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    if (Lease.deadOnThisHost(name)) {
+                        out.add(d);
+                    } else {
+                        try (Stream<Path> s = Files.list(d)) {
+                            for (Path e : s.sorted().toList()) {
+                                if (lastModified(e) < cutoff) {
+                                    out.add(e); // Alive, or another host: only the old leftovers.
+                                }
+                            }
+                        }
+                    }
+                } else if (lastModified(d) < cutoff) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long lastModified(Path p) throws IOException {
+        return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
     }
 
     /** Removes this process's staging folder if it is empty (every output committed or discarded). */
@@ -424,16 +490,6 @@ public final class ArtifactStore {
             Files.deleteIfExists(ownStaging());
         } catch (IOException e) {
             // Not empty (another run of this process is writing) or gone: either way nothing to do.
-        }
-    }
-
-    private static void deleteOlderThan(Path ownerDir, long cutoffMillis) throws IOException {
-        try (Stream<Path> s = Files.list(ownerDir)) {
-            for (Path d : s.toList()) {
-                if (Files.getLastModifiedTime(d).toMillis() < cutoffMillis) {
-                    deleteTree(d);
-                }
-            }
         }
     }
 

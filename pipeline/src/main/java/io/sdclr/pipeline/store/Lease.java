@@ -76,6 +76,22 @@ public final class Lease implements AutoCloseable {
         return Optional.ofNullable(attempt(file, owner).lease());
     }
 
+    /**
+     * Who holds the lease, if a live owner does: the file exists, was touched within {@link #EXPIRY_MILLIS} and its
+     * owner is not a dead process of this host. For housekeeping that must leave a live owner's work alone.
+     */
+    public static Optional<String> liveHolder(Path file) {
+        try {
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+            String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+            return age > EXPIRY_MILLIS || deadOnThisHost(holder) ? Optional.empty() : Optional.of(holder);
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read lease " + file, e);
+        }
+    }
+
     /** The lease, or who holds it. */
     private record Attempt(Lease lease, String holder) {}
 

@@ -79,19 +79,6 @@ class RunHistoryTest {
     }
 
     @Test
-    void compareTableHasARowPerRunAndAColumnPerMethod() throws Exception {
-        List<JsonNode> runs = store().runRecords();
-        String t = RunHistory.table(runs, "linear", "all");
-        assertThat(t).startsWith("runs of fmnist-lt, smoke: only the methods a run has are filled");
-        assertThat(t).contains("linear, all (test accuracy %, mean ± sd over splits)\n\n| run | set | sdclr |\n"
-                + "|---|---|---:|\n");
-        assertThat(t).contains("| 20261201-101500-ab12 | pretrain.prune=0.7 | 81.05 ± 0.68 |\n");
-        assertThat(t).contains("| 20261130-090000-cd34 | (no results) | — |\n");
-        assertThat(RunHistory.table(runs.subList(0, 1), "fewshot", "few"))
-                .contains("| 20261201-101500-ab12 | pretrain.prune=0.7 | — |\n");
-    }
-
-    @Test
     void showNeedsAUniquePrefixAndAStore() throws Exception {
         store();
         RunHistory.Show show = new RunHistory.Show();

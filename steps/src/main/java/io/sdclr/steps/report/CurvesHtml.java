@@ -1,5 +1,6 @@
 package io.sdclr.steps.report;
 
+import io.sdclr.dsl.chart.LineChart;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package io.sdclr.steps.report;
 
+import io.sdclr.dsl.chart.LineChart;
 import io.sdclr.steps.avro.PieAnalysis;
 import io.sdclr.steps.avro.PieExample;
 import io.sdclr.steps.internal.metrics.MeanSd;

@@ -1,13 +1,10 @@
 package io.sdclr.steps.report;
 
+import io.sdclr.dsl.chart.LineChart;
 import java.util.List;
 
 /** What every inline SVG chart of {@code report.html} shares: geometry, colours, axes and legends. */
 final class Svg {
-
-    private static final String[] PALETTE = {
-        "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"
-    };
 
     static final double WIDTH = 640;
     static final double HEIGHT = 300;
@@ -22,7 +19,7 @@ final class Svg {
 
     /** A method's colour, the same in every chart: by its position among the report's methods. */
     static String color(ReportModel model, String method) {
-        return PALETTE[model.methods.indexOf(method) % PALETTE.length];
+        return LineChart.PALETTE.get(model.methods.indexOf(method) % LineChart.PALETTE.size());
     }
 
     /** A coordinate. */

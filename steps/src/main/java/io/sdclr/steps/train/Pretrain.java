@@ -88,13 +88,30 @@ public final class Pretrain extends Step<Encoder> {
 
     private Pretrain(Method method, TrainSet trainSet, Artifact<Image> images, Artifact<LongTailSplit> subset,
             int split) {
-        super(Encoder.class, ARCH, WIDTH, EPOCHS, BATCH, LR, TEMPERATURE, PRUNE, WARMUP_EPOCHS, WEIGHT_DECAY, MEAN,
-                STD, Param.SEED, CHECKPOINT_EVERY);
+        super(Encoder.class, declared(method));
         this.method = method;
         this.trainSet = trainSet;
         this.images = images;
         this.subset = subset;
         this.split = split;
+    }
+
+    /**
+     * The parameters of a pretraining of {@code method}: SimCLR does not prune, so it does not declare
+     * {@code pretrain.prune} — its cache key, checkpoints and encoder do not depend on it, and a sweep over the
+     * pruning ratio computes each SimCLR pretraining once.
+     */
+    private static Param<?>[] declared(Method method) {
+        List<Param<?>> p = new ArrayList<>(List.of(ARCH, WIDTH, EPOCHS, BATCH, LR, TEMPERATURE, PRUNE, WARMUP_EPOCHS,
+                WEIGHT_DECAY, MEAN, STD, Param.SEED, CHECKPOINT_EVERY));
+        if (!prunes(method)) {
+            p.remove(PRUNE);
+        }
+        return p.toArray(Param<?>[]::new);
+    }
+
+    private static boolean prunes(Method method) {
+        return method == Method.SDCLR;
     }
 
     /** SDCLR with the protocol's defaults for CIFAR, scaled to Fashion-MNIST (width 0.25, 5 epochs). */
@@ -165,7 +182,12 @@ public final class Pretrain extends Step<Encoder> {
         return withParam(TEMPERATURE, t);
     }
 
+    /** SDCLR's pruning ratio; SimCLR does not prune (IllegalArgumentException). */
     public Pretrain prune(double p) {
+        if (!prunes(method)) {
+            throw new IllegalArgumentException("Pretrain " + EncoderSpec.methodName(method) + " does not prune: "
+                    + PRUNE.key() + " is SDCLR's (set it on SDCLR pretrainings only)");
+        }
         return withParam(PRUNE, p);
     }
 
@@ -249,7 +271,7 @@ public final class Pretrain extends Step<Encoder> {
                             + "control.balanced=false)" : "");
         }
         Config cfg = new Config(method, trainSet, split, get(ARCH), get(WIDTH), get(MEAN), get(STD), get(EPOCHS), get(BATCH),
-                get(LR), get(TEMPERATURE), get(PRUNE), get(WARMUP_EPOCHS), get(WEIGHT_DECAY),
+                get(LR), get(TEMPERATURE), prunes(method) ? get(PRUNE) : 0.0, get(WARMUP_EPOCHS), get(WEIGHT_DECAY),
                 get(Param.SEED) + split, get(CHECKPOINT_EVERY));
         return in.get(images)
                 .apply("train images", Filter.by((Image im) -> im.getSource() == Source.TRAIN))
@@ -302,7 +324,9 @@ public final class Pretrain extends Step<Encoder> {
             hp.put("batch", Integer.toString(cfg.batch()));
             hp.put("lr", Double.toString(cfg.lr()));
             hp.put("temperature", Double.toString(cfg.temperature()));
-            hp.put("prune", Double.toString(cfg.prune()));
+            if (prunes(cfg.method())) {
+                hp.put("prune", Double.toString(cfg.prune()));
+            }
             hp.put("warmupEpochs", Integer.toString(cfg.warmupEpochs()));
             hp.put("weightDecay", Double.toString(cfg.weightDecay()));
             hp.put("seed", Long.toString(cfg.seed()));

@@ -78,6 +78,12 @@ class PretrainPipelineTest {
             // Split k trains with seed + k.
             assertThat(e.getHyperParameters()).containsEntry("seed", Long.toString(SEED + split));
             assertThat(e.getHyperParameters()).containsEntry("batch", "16");
+            // Only SDCLR prunes, so only its record names a pruning ratio.
+            if (method == Method.SDCLR) {
+                assertThat(e.getHyperParameters()).containsEntry("prune", "0.9");
+            } else {
+                assertThat(e.getHyperParameters()).doesNotContainKey("prune");
+            }
             // The input geometry is the images'.
             assertThat(e.getChannels()).isEqualTo(1);
             assertThat(e.getImageSize()).isEqualTo(8);
@@ -121,6 +127,7 @@ class PretrainPipelineTest {
         StepContext ctx = StepContext.in("pretrain-simclr-s0", tmp);
         Pretrain step = tiny(Pretrain.method(Method.SIMCLR).on(images, subset, 0)).checkpointEvery(0);
         assertThat(step.settings()).isEqualTo(Map.of("method", "simclr", "split", "0", "trainSet", "long_tail"));
+        assertThat(step.paramValues()).doesNotContainKey("pretrain.prune");
         assertEncoder(apply(step, ctx, IMAGES), Method.SIMCLR, 0, 20, ctx.outputFile("encoder.params").toString());
         p.run().waitUntilFinish();
     }

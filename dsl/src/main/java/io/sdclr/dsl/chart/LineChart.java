@@ -1,12 +1,14 @@
-package io.sdclr.steps.report;
+package io.sdclr.dsl.chart;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An inline SVG line or scatter chart with automatic "nice" axes, linear or logarithmic in x: the training curves and
- * the PIE rate by class size. Every series' points carry a {@code <title>} tooltip; NaN values break a line.
+ * An inline SVG line or scatter chart with automatic "nice" axes, linear or logarithmic in x: the report's training
+ * curves and PIE rate by class size, and {@code sdclr compare}'s accuracy against a swept value. Every series'
+ * points carry a {@code <title>} tooltip; NaN values break a line; a series may carry error bars (± sd).
  *
  * <pre>{@code
  * new LineChart("Pretraining loss", "epoch", "loss")
@@ -15,7 +17,7 @@ import java.util.List;
  *     .render(html);
  * }</pre>
  */
-final class LineChart {
+public final class LineChart {
 
     /**
      * One line (or one set of points).
@@ -23,16 +25,31 @@ final class LineChart {
      * @param name shown in every point's tooltip and on the line's own tooltip
      * @param pointTitles tooltip of each point after the name, or null for a plain line
      * @param pointsOnly draw the points without the line between them
+     * @param yErr half-length of each point's error bar (NaN or 0: none), or null for no error bars
      */
-    record Series(String name, String color, double[] x, double[] y, String[] pointTitles, boolean pointsOnly) {}
+    public record Series(String name, String color, double[] x, double[] y, String[] pointTitles, boolean pointsOnly,
+            double[] yErr) {
+        /** A series without error bars. */
+        public Series(String name, String color, double[] x, double[] y, String[] pointTitles, boolean pointsOnly) {
+            this(name, color, x, y, pointTitles, pointsOnly, null);
+        }
+    }
 
     private record Entry(String name, String color) {}
 
-    // Wider left margin than the accuracy charts: tick labels like "0.0125" must fit.
+    /** The colours charts give their series in turn. */
+    public static final List<String> PALETTE = List.of(
+            "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7");
+
+    private static final double WIDTH = 640;
+    private static final double HEIGHT = 300;
+    private static final double RIGHT = 130;
+    private static final double BOTTOM = 40;
+    // Wider left margin than the report's accuracy bars: tick labels like "0.0125" must fit.
     private static final double LEFT = 64;
-    private static final double PLOT_W = Svg.WIDTH - LEFT - Svg.RIGHT;
-    private static final double TOP = Svg.TOP;
-    private static final double PLOT_H = Svg.PLOT_H;
+    private static final double PLOT_W = WIDTH - LEFT - RIGHT;
+    private static final double TOP = 20;
+    private static final double PLOT_H = HEIGHT - TOP - BOTTOM;
 
     private final String label;
     private final String xLabel;
@@ -42,36 +59,36 @@ final class LineChart {
     private final List<Series> series = new ArrayList<>();
     private final List<Entry> legend = new ArrayList<>();
 
-    LineChart(String label, String xLabel, String yLabel) {
+    public LineChart(String label, String xLabel, String yLabel) {
         this.label = label;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
     }
 
     /** Logarithmic x axis (non-positive x values are not drawn). */
-    LineChart logX() {
+    public LineChart logX() {
         this.logX = true;
         return this;
     }
 
     /** The y axis starts at 0 even when every value is larger. */
-    LineChart yFromZero() {
+    public LineChart yFromZero() {
         this.yFromZero = true;
         return this;
     }
 
-    LineChart add(Series s) {
+    public LineChart add(Series s) {
         series.add(s);
         return this;
     }
 
-    LineChart legend(String name, String color) {
+    public LineChart legend(String name, String color) {
         legend.add(new Entry(name, color));
         return this;
     }
 
     /** Appends the chart; nothing when no series has a finite point. */
-    void render(StringBuilder h) {
+    public void render(StringBuilder h) {
         double xLo = Double.POSITIVE_INFINITY;
         double xHi = Double.NEGATIVE_INFINITY;
         double yLo = yFromZero ? 0 : Double.POSITIVE_INFINITY;
@@ -79,49 +96,50 @@ final class LineChart {
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
                 if (drawable(s.x()[i], s.y()[i])) {
+                    double err = err(s, i);
                     xLo = Math.min(xLo, s.x()[i]);
                     xHi = Math.max(xHi, s.x()[i]);
-                    yLo = Math.min(yLo, s.y()[i]);
-                    yHi = Math.max(yHi, s.y()[i]);
+                    yLo = Math.min(yLo, s.y()[i] - err);
+                    yHi = Math.max(yHi, s.y()[i] + err);
                 }
             }
         }
         if (xLo > xHi) {
             return;
         }
-        Svg.open(h, label);
+        open(h, label);
         Axis y = Axis.linear(yLo, yHi);
         Axis x = logX ? Axis.log(xLo, xHi) : Axis.linear(xLo, xHi);
         for (int t = 0; t < y.ticks.size(); t++) {
             double py = py(y, y.ticks.get(t));
-            h.append("<line x1=\"").append(Svg.n(LEFT)).append("\" y1=\"").append(Svg.n(py)).append("\" x2=\"")
-                    .append(Svg.n(LEFT + PLOT_W)).append("\" y2=\"").append(Svg.n(py))
+            h.append("<line x1=\"").append(n(LEFT)).append("\" y1=\"").append(n(py)).append("\" x2=\"")
+                    .append(n(LEFT + PLOT_W)).append("\" y2=\"").append(n(py))
                     .append("\" stroke=\"#ddd\" stroke-width=\"1\"/>\n");
-            h.append("<text x=\"").append(Svg.n(LEFT - 6)).append("\" y=\"").append(Svg.n(py + 4))
+            h.append("<text x=\"").append(n(LEFT - 6)).append("\" y=\"").append(n(py + 4))
                     .append("\" text-anchor=\"end\">").append(y.labels.get(t)).append("</text>\n");
         }
         for (int t = 0; t < x.ticks.size(); t++) {
             double px = px(x, x.ticks.get(t));
-            h.append("<line x1=\"").append(Svg.n(px)).append("\" y1=\"").append(Svg.n(TOP + PLOT_H)).append("\" x2=\"")
-                    .append(Svg.n(px)).append("\" y2=\"").append(Svg.n(TOP + PLOT_H + 4))
+            h.append("<line x1=\"").append(n(px)).append("\" y1=\"").append(n(TOP + PLOT_H)).append("\" x2=\"")
+                    .append(n(px)).append("\" y2=\"").append(n(TOP + PLOT_H + 4))
                     .append("\" stroke=\"#888\" stroke-width=\"1\"/>\n");
-            h.append("<text x=\"").append(Svg.n(px)).append("\" y=\"").append(Svg.n(TOP + PLOT_H + 17))
+            h.append("<text x=\"").append(n(px)).append("\" y=\"").append(n(TOP + PLOT_H + 17))
                     .append("\" text-anchor=\"middle\">").append(x.labels.get(t)).append("</text>\n");
         }
-        h.append("<text transform=\"translate(").append(Svg.n(14)).append(' ').append(Svg.n(TOP + PLOT_H / 2))
-                .append(") rotate(-90)\" text-anchor=\"middle\">").append(Format.html(yLabel)).append("</text>\n");
-        h.append("<text x=\"").append(Svg.n(LEFT + PLOT_W / 2)).append("\" y=\"").append(Svg.n(TOP + PLOT_H + 34))
-                .append("\" text-anchor=\"middle\">").append(Format.html(xLabel)).append("</text>\n");
+        h.append("<text transform=\"translate(").append(n(14)).append(' ').append(n(TOP + PLOT_H / 2))
+                .append(") rotate(-90)\" text-anchor=\"middle\">").append(html(yLabel)).append("</text>\n");
+        h.append("<text x=\"").append(n(LEFT + PLOT_W / 2)).append("\" y=\"").append(n(TOP + PLOT_H + 34))
+                .append("\" text-anchor=\"middle\">").append(html(xLabel)).append("</text>\n");
         for (Series s : series) {
             drawSeries(h, s, x, y);
         }
         for (int e = 0; e < legend.size(); e++) {
             double lx = LEFT + PLOT_W + 15;
             double ly = TOP + 10 + e * 18;
-            h.append("<rect x=\"").append(Svg.n(lx)).append("\" y=\"").append(Svg.n(ly))
+            h.append("<rect x=\"").append(n(lx)).append("\" y=\"").append(n(ly))
                     .append("\" width=\"12\" height=\"12\" fill=\"").append(legend.get(e).color()).append("\"/>\n");
-            h.append("<text x=\"").append(Svg.n(lx + 18)).append("\" y=\"").append(Svg.n(ly + 10)).append("\">")
-                    .append(Format.html(legend.get(e).name())).append("</text>\n");
+            h.append("<text x=\"").append(n(lx + 18)).append("\" y=\"").append(n(ly + 10)).append("\">")
+                    .append(html(legend.get(e).name())).append("</text>\n");
         }
         h.append("</svg>\n");
     }
@@ -131,26 +149,58 @@ final class LineChart {
             StringBuilder segment = new StringBuilder();
             for (int i = 0; i <= s.x().length; i++) {
                 if (i < s.x().length && drawable(s.x()[i], s.y()[i])) {
-                    segment.append(segment.length() == 0 ? "" : " ").append(Svg.n(px(x, s.x()[i]))).append(',')
-                            .append(Svg.n(py(y, s.y()[i])));
+                    segment.append(segment.length() == 0 ? "" : " ").append(n(px(x, s.x()[i]))).append(',')
+                            .append(n(py(y, s.y()[i])));
                 } else if (segment.length() > 0) {
                     h.append("<polyline points=\"").append(segment).append("\" fill=\"none\" stroke=\"")
-                            .append(s.color()).append("\" stroke-width=\"2\"><title>").append(Format.html(s.name()))
+                            .append(s.color()).append("\" stroke-width=\"2\"><title>").append(html(s.name()))
                             .append("</title></polyline>\n");
                     segment.setLength(0);
                 }
             }
         }
+        for (int i = 0; i < s.x().length; i++) {
+            double err = err(s, i);
+            if (err > 0 && drawable(s.x()[i], s.y()[i])) {
+                double px = px(x, s.x()[i]);
+                h.append("<path d=\"M").append(n(px - 4)).append(',').append(n(py(y, s.y()[i] - err))).append(" H")
+                        .append(n(px + 4)).append(" M").append(n(px)).append(',').append(n(py(y, s.y()[i] - err)))
+                        .append(" V").append(n(py(y, s.y()[i] + err))).append(" M").append(n(px - 4)).append(',')
+                        .append(n(py(y, s.y()[i] + err))).append(" H").append(n(px + 4)).append("\" stroke=\"")
+                        .append(s.color()).append("\" stroke-width=\"1.5\" fill=\"none\"/>\n");
+            }
+        }
         if (s.pointTitles() != null) {
             for (int i = 0; i < s.x().length; i++) {
                 if (drawable(s.x()[i], s.y()[i])) {
-                    h.append("<circle cx=\"").append(Svg.n(px(x, s.x()[i]))).append("\" cy=\"")
-                            .append(Svg.n(py(y, s.y()[i]))).append("\" r=\"").append(s.pointsOnly() ? "4" : "2.5")
+                    h.append("<circle cx=\"").append(n(px(x, s.x()[i]))).append("\" cy=\"")
+                            .append(n(py(y, s.y()[i]))).append("\" r=\"").append(s.pointsOnly() ? "4" : "2.5")
                             .append("\" fill=\"").append(s.color()).append("\"><title>")
-                            .append(Format.html(s.name() + ": " + s.pointTitles()[i])).append("</title></circle>\n");
+                            .append(html(s.name() + ": " + s.pointTitles()[i])).append("</title></circle>\n");
                 }
             }
         }
+    }
+
+    private static double err(Series s, int i) {
+        return s.yErr() == null || !Double.isFinite(s.yErr()[i]) ? 0 : Math.abs(s.yErr()[i]);
+    }
+
+    private static void open(StringBuilder h, String label) {
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(WIDTH)).append("\" height=\"")
+                .append(n(HEIGHT)).append("\" viewBox=\"0 0 ").append(n(WIDTH)).append(' ').append(n(HEIGHT))
+                .append("\" role=\"img\" aria-label=\"").append(html(label)).append("\">\n");
+    }
+
+    /** A coordinate, to 0.1 (half up). */
+    private static String n(double v) {
+        BigDecimal d = new BigDecimal(v).setScale(1, RoundingMode.HALF_UP);
+        return d.signum() == 0 ? "0.0" : d.toPlainString();
+    }
+
+    /** Text for HTML or SVG: the characters that would end it escaped. */
+    public static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private boolean drawable(double x, double y) {
