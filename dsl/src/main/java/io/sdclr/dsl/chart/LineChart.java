@@ -55,6 +55,7 @@ public final class LineChart {
     private final String xLabel;
     private final String yLabel;
     private boolean logX;
+    private boolean fitLegend;
     private boolean yFromZero;
     private final List<Series> series = new ArrayList<>();
     private final List<Entry> legend = new ArrayList<>();
@@ -68,6 +69,15 @@ public final class LineChart {
     /** Logarithmic x axis (non-positive x values are not drawn). */
     public LineChart logX() {
         this.logX = true;
+        return this;
+    }
+
+    /**
+     * The chart is as wide as its longest legend entry needs (by default the legend has 130 px, and a longer entry is
+     * cut).
+     */
+    public LineChart fitLegend() {
+        this.fitLegend = true;
         return this;
     }
 
@@ -107,7 +117,13 @@ public final class LineChart {
         if (xLo > xHi) {
             return;
         }
-        open(h, label);
+        double width = WIDTH;
+        if (fitLegend) {
+            // Room at the right for the longest entry: a 12 px square, a gap, about 7 px per character.
+            int longest = legend.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+            width = Math.max(WIDTH, LEFT + PLOT_W + 15 + 18 + 7 * longest + 8);
+        }
+        open(h, label, width);
         Axis y = Axis.linear(yLo, yHi);
         Axis x = logX ? Axis.log(xLo, xHi) : Axis.linear(xLo, xHi);
         for (int t = 0; t < y.ticks.size(); t++) {
@@ -186,9 +202,9 @@ public final class LineChart {
         return s.yErr() == null || !Double.isFinite(s.yErr()[i]) ? 0 : Math.abs(s.yErr()[i]);
     }
 
-    private static void open(StringBuilder h, String label) {
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(WIDTH)).append("\" height=\"")
-                .append(n(HEIGHT)).append("\" viewBox=\"0 0 ").append(n(WIDTH)).append(' ').append(n(HEIGHT))
+    private static void open(StringBuilder h, String label, double width) {
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(width)).append("\" height=\"")
+                .append(n(HEIGHT)).append("\" viewBox=\"0 0 ").append(n(width)).append(' ').append(n(HEIGHT))
                 .append("\" role=\"img\" aria-label=\"").append(html(label)).append("\">\n");
     }
 

@@ -171,9 +171,12 @@ final class Comparison {
     }
 
     private String caption() {
-        String what = evals.equals(List.of("pie")) ? "PIE rate %" : evals.contains("pie")
-                ? "test accuracy % (PIE: rate %)" : "test accuracy %";
-        return (oneMeasure() ? evals.get(0) + ", " + groups.get(0) + " (" : "(") + what + ", mean ± sd over splits)";
+        List<String> accuracies = evals.stream().filter(e -> !e.equals("pie")).toList();
+        String unit = accuracies.isEmpty() ? "PIE rate %" : accuracies.size() == evals.size() ? "test accuracy %"
+                : "test accuracy % (" + String.join(", ", accuracies) + "), PIE rate % (pie)";
+        return oneMeasure() ? evals.get(0) + ", " + groups.get(0) + " (" + unit + ", mean ± sd over splits)"
+                : String.join(", ", evals) + " × " + String.join(", ", groups) + ": " + unit
+                        + "; mean ± sd over splits";
     }
 
     /** The Markdown table {@code sdclr compare} prints. */
@@ -234,9 +237,9 @@ final class Comparison {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>sdclr compare: ")
                 .append(esc(String.join(", ", workflows))).append("</title>\n<style>\n")
-                .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}\n")
+                .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:90em;color:#222}\n")
                 .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em}\n")
-                .append("td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n")
+                .append("td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{background:#f4f4f4}\n")
                 .append("figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}\n")
                 .append("svg text{font-size:12px;font-family:system-ui,sans-serif}code{background:#f4f4f4}\n")
                 .append("</style>\n</head>\n<body>\n");
@@ -308,7 +311,7 @@ final class Comparison {
         }
         String measure = eval.equals("pie") ? "PIE rate %" : "test accuracy %";
         String title = eval + " · " + group + ": " + measure + " against " + x;
-        LineChart chart = new LineChart(title, x, measure);
+        LineChart chart = new LineChart(title, x, measure).fitLegend();
         int color = 0;
         boolean any = false;
         for (Map.Entry<String, List<JsonNode>> s : bySeries.entrySet()) {

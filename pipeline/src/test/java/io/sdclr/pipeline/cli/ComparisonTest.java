@@ -46,6 +46,8 @@ class ComparisonTest {
     void severalEvaluationsAndGroupsMakeMethodTimesEvaluationTimesGroupColumns() throws Exception {
         String t = new Comparison(sweep(), List.of("linear", "pie"), List.of("few", "all"), List.of("sdclr"))
                 .table();
+        assertThat(t).startsWith("linear, pie × few, all: test accuracy % (linear), PIE rate % (pie); mean ± sd over "
+                + "splits\n");
         assertThat(t).contains("| run | differs | sdclr linear few | sdclr linear all | sdclr pie few | sdclr pie all |");
         assertThat(t).contains("| S-p2 | pretrain.prune=0.5 pretrain.epochs=20 | 75.50 ± 0.00 | 81.00 ± 0.25 "
                 + "| 8.50 ± 0.00 | — |\n");
@@ -106,6 +108,8 @@ class ComparisonTest {
         // Two values each: the tie goes to the first swept key.
         assertThat(h).contains("linear · few: test accuracy % against pretrain.prune");
         assertThat(h).contains(">sdclr, epochs=20</text>");
+        // Wide enough for the longest legend entry (simclr, epochs=20), wider than the report's 640 px charts.
+        assertThat(h).contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"670.0\" height=\"300.0\"");
         assertThat(h).contains("<title>sdclr, pretrain.epochs=20: pretrain.prune=0.9: 76.25 ± 0.00 (run S-p4)</title>");
         // Error bars only where sd > 0: sdclr few at (0.5, 5) and (0.9, 5), sdclr all x4, simclr all x4.
         assertThat(count(h, "<path d=\"M")).isEqualTo(2 + 4 + 4);
