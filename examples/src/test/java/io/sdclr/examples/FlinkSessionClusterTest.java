@@ -46,8 +46,8 @@ class FlinkSessionClusterTest {
         stopOnExit = new Thread(FlinkSessionClusterTest::stopCluster);
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         // The cluster starts (two JVMs) while the reference run trains in this one.
-        Process start = script("start", "--port", String.valueOf(port), "--slots", "2", "--dir",
-                clusterDir.toString(), "--timeout", "120");
+        Process start = script("start", "--port", String.valueOf(port), "--taskmanagers", "2", "--slots", "2",
+                "--dir", clusterDir.toString(), "--timeout", "120");
 
         Cli.Result direct = Cli.run("run", "smoke", "--store", tmp.resolve("direct-store").toString(), "--out",
                 tmp.resolve("direct-out").toString(), "--device", "cpu");
@@ -66,8 +66,16 @@ class FlinkSessionClusterTest {
         assertThat(m.group(3)).isEqualTo("0");
         String runId = m.group(1);
         assertThat(r.err()).contains("running on localhost:" + port);
-        // The training steps ran in the TaskManager's JVM; their progress still reaches this client's stderr.
+        // The training steps ran in the TaskManagers' JVMs; their progress still reaches this client's stderr.
         SmokeEndToEndTest.assertPretrainProgressOnStderr(r.err());
+        // Two TaskManagers: two pretrainings of the split ran at once (both started before either ended).
+        assertThat(get("http://localhost:" + port + "/overview")).contains("\"taskmanagers\":2");
+        List<String> lines = r.err().lines().toList();
+        int firstEnd = indexOf(lines, "^\\[sdclr\\] pretrain-\\S+: ran in .*");
+        List<String> startedBefore = lines.subList(0, firstEnd).stream()
+                .filter(l -> l.matches("^\\[sdclr\\] pretrain-\\S+: running on localhost:" + port + " .*")).toList();
+        assertWithMessage("pretrainings started before the first ended:\n%s", String.join("\n", startedBefore))
+                .that(startedBefore).hasSize(2);
 
         // Every wave of this run was a job on the cluster, and each one finished.
         JsonNode jobs = new ObjectMapper().readTree(get("http://localhost:" + port + "/jobs/overview")).path("jobs");
@@ -163,12 +171,26 @@ class FlinkSessionClusterTest {
         return resp.body();
     }
 
-    private static String tmLogTail() {
-        try {
-            List<String> lines = Files.readAllLines(clusterDir.resolve("taskmanager.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+    private static int indexOf(List<String> lines, String regex) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches(regex)) {
+                return i;
+            }
         }
+        throw new AssertionError("no line matches " + regex);
+    }
+
+    private static String tmLogTail() {
+        StringBuilder sb = new StringBuilder();
+        for (String tm : List.of("taskmanager-1.log", "taskmanager-2.log")) {
+            try {
+                List<String> lines = Files.readAllLines(clusterDir.resolve(tm));
+                sb.append("---- ").append(tm).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            } catch (IOException e) {
+                sb.append("(no ").append(tm).append(": ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return sb.toString();
     }
 }

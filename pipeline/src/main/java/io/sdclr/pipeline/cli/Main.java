@@ -157,7 +157,7 @@ public final class Main implements Callable<Integer> {
             // Before the store is opened (the injector creates it): a GPU that is not there must cost nothing.
             computeLine = runs && RunnerModules.computesHere(o.runner) ? checkCompute(o.device) : Optional.empty();
             Injector injector = Guice.createInjector(RunnerModules.forName(o.runner),
-                    new RuntimeModule(o.store, new ExecutionSettings(o.device, parallelism)));
+                    new RuntimeModule(o.store, new ExecutionSettings(o.device, parallelism, o.trainingsPerTaskManager())));
             runner = injector.getInstance(WorkflowRunner.class);
             if (o.verify) {
                 runner.store().verifyEveryHit();

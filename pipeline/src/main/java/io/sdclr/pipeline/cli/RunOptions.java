@@ -67,6 +67,21 @@ final class RunOptions {
                     + "Training steps always run with 1. Not part of any cache key.")
     Integer parallelism; // null: the runner's default
 
+    @Option(names = "--trainings-per-taskmanager", paramLabel = "N", defaultValue = "1",
+            description = "On a Flink session cluster (--runner HOST:PORT): how many exclusive steps (pretrainings) "
+                    + "run at once on each TaskManager, e.g. its GPU count (default 1). Elsewhere they run one at a "
+                    + "time. Not part of any cache key.")
+    int trainingsPerTaskManager;
+
+    /** {@code --trainings-per-taskmanager}, checked. */
+    int trainingsPerTaskManager() {
+        if (trainingsPerTaskManager < 1) {
+            throw new io.sdclr.dsl.InvalidInputException("--trainings-per-taskmanager %d: expected a whole number >= 1",
+                    trainingsPerTaskManager);
+        }
+        return trainingsPerTaskManager;
+    }
+
     /** The parallelism to run with; 0 stands for the runner's default. */
     int parallelismOrDefault() {
         if (parallelism == null) {
@@ -94,6 +109,7 @@ final class RunOptions {
         o.force = force;
         o.device = device;
         o.parallelism = parallelism;
+        o.trainingsPerTaskManager = trainingsPerTaskManager;
         return o;
     }
 

@@ -14,4 +14,12 @@ public interface BeamRunner {
      *     threads would compete with it for the cores runs it with parallelism 1
      */
     PipelineOptions options(String jobName, boolean exclusive);
+
+    /**
+     * How many exclusive steps may run at once, each in its own pipeline: 1 where they would share this machine's
+     * cores (Direct, Flink's embedded cluster); on a session cluster, its TaskManagers times the trainings each takes.
+     */
+    default int exclusiveCapacity() {
+        return 1;
+    }
 }

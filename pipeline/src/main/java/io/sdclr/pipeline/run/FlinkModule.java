@@ -70,8 +70,9 @@ public final class FlinkModule extends AbstractModule {
                 // Steps never mutate their input elements, so Flink's defensive copies between operators are waste.
                 o.setFasterCopy(true);
                 o.setFlinkMaster(m);
-                // An exclusive step runs alone; a training loop is one DoFn, so the other slots simply stay idle.
-                o.setParallelism(settings.parallelismOr(2));
+                // A training loop is one DoFn: on a cluster an exclusive step takes one slot, so that other trainings
+                // can run at once on the other TaskManagers; locally it runs alone and the other slots stay idle.
+                o.setParallelism(exclusive && r ? 1 : settings.parallelismOr(2));
                 if (r) {
                     // Ship no jars: the session cluster runs with sdclr and all of its dependencies on its own class
                     // path (infra/flink-cluster). Shipping them would upload ~280 MB per wave, and DJL loaded a second
@@ -81,7 +82,19 @@ public final class FlinkModule extends AbstractModule {
                 }
                 return o;
             }
+
+            @Override
+            public int exclusiveCapacity() {
+                return r ? taskManagers(m) * Math.max(1, settings.trainingsPerTaskManager()) : 1;
+            }
         };
+    }
+
+    /** The number of TaskManagers registered with the session cluster at {@code hostPort} (its REST overview). */
+    static int taskManagers(String hostPort) {
+        String body = get(hostPort, "/overview");
+        Matcher m = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)").matcher(body);
+        return m.find() ? Math.max(1, Integer.parseInt(m.group(1))) : 1;
     }
 
     /**
@@ -90,24 +103,7 @@ public final class FlinkModule extends AbstractModule {
      * would be cached under this code's keys.
      */
     static void checkClusterRunsThisCode(String hostPort) {
-        String url = "http://" + hostPort + "/jobmanager/config";
-        String body;
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new InvalidInputException("--runner %s: %s answered HTTP %d; expected the REST endpoint of a "
-                        + "Flink session cluster", hostPort, url, r.statusCode());
-            }
-            body = r.body();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidInputException(e, "--runner %s: cannot reach a Flink session cluster's REST API at %s "
-                    + "(%s); start one with: infra/flink-cluster start --port PORT", hostPort, url, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while contacting " + url, e);
-        }
+        String body = get(hostPort, "/jobmanager/config");
         String mine = CodeId.current();
         Matcher entry = Pattern.compile("\\{[^{}]*\"key\"\\s*:\\s*\"" + Pattern.quote(CodeId.CONFIG_KEY) + "\"[^{}]*}")
                 .matcher(body);
@@ -125,6 +121,27 @@ public final class FlinkModule extends AbstractModule {
                     + "client (%s), probably started before the last build; its results would be cached under this "
                     + "code's keys. Restart it: infra/flink-cluster stop && infra/flink-cluster start --port %s",
                     hostPort, value.group(1), mine, hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        }
+    }
+
+    /** GET {@code path} of the cluster's REST API; an input error naming the cluster when it does not answer. */
+    private static String get(String hostPort, String path) {
+        String url = "http://" + hostPort + path;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new InvalidInputException("--runner %s: %s answered HTTP %d; expected the REST endpoint of a "
+                        + "Flink session cluster", hostPort, url, r.statusCode());
+            }
+            return r.body();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException(e, "--runner %s: cannot reach a Flink session cluster's REST API at %s "
+                    + "(%s); start one with: infra/flink-cluster start --port PORT", hostPort, url, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while contacting " + url, e);
         }
     }
 

@@ -116,9 +116,11 @@ public final class WorkflowRunner {
 
     private RunSummary runSelected(WorkflowGraph graph, Selection sel, String runId, Consumer<String> console) {
         Set<String> forced = new HashSet<>(sel.forced());
-        Map<String, String> digests = new LinkedHashMap<>();
+        // Synchronized: exclusive steps running at once (on a cluster) add their digests from their own threads.
+        Map<String, String> digests = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         Map<String, StepStatus> done = new LinkedHashMap<>();
         LinkedHashSet<String> remaining = new LinkedHashSet<>();
+        int capacity = Math.max(1, runner.exclusiveCapacity());
         sel.nodes().forEach(n -> remaining.add(n.name()));
         int wave = 0;
         while (!remaining.isEmpty()) {
@@ -147,11 +149,19 @@ public final class WorkflowRunner {
             if (toRun.isEmpty()) {
                 continue; // Hits above made new steps ready.
             }
-            // An exclusive step (training) runs alone; the others wait for the next wave.
-            Optional<Pending> alone = toRun.stream().filter(p -> p.node().step().exclusive()).findFirst();
-            List<Pending> waveSteps = alone.isPresent() && toRun.size() > 1 ? List.of(alone.get()) : toRun;
-            wave++;
-            List<Pending> ran = runWave(graph, runId, wave, waveSteps, digests, console);
+            // An exclusive step (training) runs alone, or, where the runner has room for several (a session cluster
+            // with several TaskManagers), with other exclusive steps, each in its own pipeline; the others wait.
+            List<Pending> exclusive = toRun.stream().filter(p -> p.node().step().exclusive()).toList();
+            List<Pending> waveSteps = exclusive.isEmpty() || toRun.size() == 1 ? toRun
+                    : exclusive.subList(0, Math.min(capacity, exclusive.size()));
+            List<Pending> ran;
+            if (waveSteps.size() > 1 && !exclusive.isEmpty()) {
+                ran = runAtOnce(graph, runId, wave, waveSteps, digests, console);
+                wave += waveSteps.size();
+            } else {
+                wave++;
+                ran = runWave(graph, runId, wave, waveSteps, digests, console);
+            }
             for (Pending p : ran) {
                 forced.remove(p.node().name());
                 remaining.remove(p.node().name());
@@ -188,10 +198,48 @@ public final class WorkflowRunner {
         return new Decision(key, hit, MissExplainer.explain(key, store.stepRecord(graph.name(), node.name())));
     }
 
+    /**
+     * Exclusive steps at once, each in its own pipeline (its own job on a cluster), from threads of this client.
+     * Every one finishes (and commits) before a failure of any is reported, the first one's.
+     */
+    private List<Pending> runAtOnce(WorkflowGraph graph, String runId, int wave, List<Pending> steps,
+            Map<String, String> digests, Consumer<String> console) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(steps.size());
+        try {
+            List<java.util.concurrent.Future<List<Pending>>> jobs = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                List<Pending> one = List.of(steps.get(i));
+                int w = wave + i + 1;
+                jobs.add(pool.submit(() -> runWave(graph, runId, w, one, digests, console)));
+            }
+            List<Pending> ran = new ArrayList<>();
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<List<Pending>> job : jobs) {
+                try {
+                    ran.addAll(job.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    RuntimeException r = e.getCause() instanceof RuntimeException re ? re
+                            : new IllegalStateException(e.getCause());
+                    first = first == null ? r : first;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while steps ran", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return ran;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private List<Pending> runWave(WorkflowGraph graph, String runId, int wave, List<Pending> candidates,
             Map<String, String> digests, Consumer<String> console) {
         List<Lease> leases = new ArrayList<>();
         List<Pending> wavePending = new ArrayList<>();
+        Map<String, Path> progress = new LinkedHashMap<>();
         try {
             for (Pending p : candidates) {
                 Lease lease = Lease.acquire(store.leaseFile(p.key().key()), runId,
@@ -215,7 +263,6 @@ public final class WorkflowRunner {
                     ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-"),
                     exclusive));
             registerCoders(pipeline, graph);
-            Map<String, Path> progress = new LinkedHashMap<>();
             for (Pending p : wavePending) {
                 console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");
                 p.staging = store.newStaging(p.node().name());
@@ -263,7 +310,7 @@ public final class WorkflowRunner {
                 }
             }
             leases.forEach(Lease::close);
-            deleteProgress(store.progressDir(runId));
+            deleteProgress(progress.values(), store.progressDir(runId));
         }
     }
 
@@ -364,9 +411,15 @@ public final class WorkflowRunner {
     }
 
     /** Progress files were printed while the wave ran; they are not kept. */
-    private static void deleteProgress(Path dir) {
+    /** Deletes a wave's progress files, and the run's progress folder once no other wave has files in it. */
+    private static void deleteProgress(java.util.Collection<Path> files, Path dir) {
         try {
-            ArtifactStore.deleteTree(dir);
+            for (Path f : files) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException otherWave) {
+            // Another wave of this run (an exclusive step running at once) still writes there.
         } catch (IOException e) {
             // Progress files are never read again; a later run's cleanup may remove them.
         }
