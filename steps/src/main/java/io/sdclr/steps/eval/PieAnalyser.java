@@ -53,7 +53,9 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
 
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> all, OutputReceiver<PieAnalysis> out) {
-        Iterable<Feature> features = all.getValue().getAll(FeaturesWithImages.FEATURES);
+        // Read once into a list: a grouped result may be iterable only once (Flink's batch runner, at scale).
+        List<Feature> features = new ArrayList<>();
+        all.getValue().getAll(FeaturesWithImages.FEATURES).forEach(features::add);
         EvaluateFeatures.Identity.ofFeaturesOf(encoder, features, "encoder",
                 "analyse the encoder with the features extracted with it");
         EncoderSpec spec = model.spec();
