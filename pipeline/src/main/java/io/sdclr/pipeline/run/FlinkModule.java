@@ -69,6 +69,10 @@ public final class FlinkModule extends AbstractModule {
                 o.setJobName(jobName);
                 // Steps never mutate their input elements, so Flink's defensive copies between operators are waste.
                 o.setFasterCopy(true);
+                // Steps that gather two inputs (CoGroupByKey) read each input's values separately; past Beam's
+                // in-memory cache (10,000 elements, e.g. fmnist-lt's 70,000 features) that iterates the grouped result
+                // twice, which Flink's batch runner allows only with this flag.
+                o.setReIterableGroupByKeyResult(true);
                 o.setFlinkMaster(m);
                 // A training loop is one DoFn: on a cluster an exclusive step takes one slot, so that other trainings
                 // can run at once on the other TaskManagers; locally it runs alone and the other slots stay idle.
