@@ -286,27 +286,23 @@ final class Comparison {
         return h.toString();
     }
 
+    /** One line of a chart: a method's runs that share the values of the differing parameters other than x. */
+    private record Line(String method, String name, String legend, List<JsonNode> runs) {}
+
     /** One chart: EVAL's GROUP against x, a line per method and combination of the other differing parameters. */
     private void chart(StringBuilder h, String x, String eval, String group) {
         List<String> others = varying.stream().filter(k -> !k.equals(x)).toList();
-        Map<String, List<JsonNode>> bySeries = new LinkedHashMap<>();
+        Map<String, Line> lines = new LinkedHashMap<>();
         for (String m : methods) {
             for (JsonNode r : runs) {
                 if (!r.has("results")) {
                     continue;
                 }
-                String rest = others.stream().map(k -> k + "=" + value(r, k)).collect(Collectors.joining(", "));
-                bySeries.computeIfAbsent(m + (rest.isEmpty() ? "" : ", " + rest), k -> new ArrayList<>()).add(r);
-            }
-        }
-        Map<String, String> legends = new LinkedHashMap<>();
-        for (String m : methods) {
-            for (JsonNode r : runs) {
-                String rest = others.stream().map(k -> k + "=" + value(r, k)).collect(Collectors.joining(", "));
+                String name = m + others.stream().map(k -> ", " + k + "=" + value(r, k)).collect(Collectors.joining());
                 // The legend is narrow: a parameter by its last name part (pretrain.epochs -> epochs).
-                legends.put(m + (rest.isEmpty() ? "" : ", " + rest), m + others.stream()
-                        .map(k -> ", " + k.substring(k.lastIndexOf('.') + 1) + "=" + value(r, k))
-                        .collect(Collectors.joining()));
+                String legend = m + others.stream().map(k -> ", " + k.substring(k.lastIndexOf('.') + 1) + "="
+                        + value(r, k)).collect(Collectors.joining());
+                lines.computeIfAbsent(name, n -> new Line(m, n, legend, new ArrayList<>())).runs().add(r);
             }
         }
         String measure = eval.equals("pie") ? "PIE rate %" : "test accuracy %";
@@ -314,16 +310,15 @@ final class Comparison {
         LineChart chart = new LineChart(title, x, measure).fitLegend();
         int color = 0;
         boolean any = false;
-        for (Map.Entry<String, List<JsonNode>> s : bySeries.entrySet()) {
-            String method = s.getKey().split(",", 2)[0];
-            List<JsonNode> points = new ArrayList<>(s.getValue());
+        for (Line line : lines.values()) {
+            List<JsonNode> points = new ArrayList<>(line.runs());
             points.sort(java.util.Comparator.comparingDouble(r -> Double.parseDouble(value(r, x))));
             double[] xs = new double[points.size()];
             double[] ys = new double[points.size()];
             double[] sd = new double[points.size()];
             String[] titles = new String[points.size()];
             for (int i = 0; i < points.size(); i++) {
-                JsonNode c = cell(points.get(i), new Column(method, eval, group));
+                JsonNode c = cell(points.get(i), new Column(line.method(), eval, group));
                 xs[i] = Double.parseDouble(value(points.get(i), x));
                 ys[i] = c.has("mean") ? c.get("mean").asDouble() : Double.NaN;
                 sd[i] = c.path("sd").asDouble(0);
@@ -332,8 +327,7 @@ final class Comparison {
                         "runId") + ")";
             }
             String colour = LineChart.PALETTE.get(color++ % LineChart.PALETTE.size());
-            chart.add(new LineChart.Series(s.getKey(), colour, xs, ys, titles, false, sd))
-                    .legend(legends.get(s.getKey()), colour);
+            chart.add(new LineChart.Series(line.name(), colour, xs, ys, titles, false, sd)).legend(line.legend(), colour);
         }
         h.append("<figure>\n<figcaption>").append(esc(title)).append(" (error bars: ± sd over splits)</figcaption>\n");
         if (any) {

@@ -410,8 +410,7 @@ public final class WorkflowRunner {
         }
     }
 
-    /** Progress files were printed while the wave ran; they are not kept. */
-    /** Deletes a wave's progress files, and the run's progress folder once no other wave has files in it. */
+    /** Deletes a wave's progress files (printed while it ran, not kept), and the run's progress folder once no other wave has files in it. */
     private static void deleteProgress(java.util.Collection<Path> files, Path dir) {
         try {
             for (Path f : files) {

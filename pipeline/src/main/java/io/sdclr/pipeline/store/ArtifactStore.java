@@ -125,9 +125,10 @@ public final class ArtifactStore {
     public Lease enterRun(String runId, java.util.function.Consumer<String> waiting) {
         Lease live = Lease.acquire(root.resolve("live").resolve(runId + ".lease"), runId, holder -> {});
         boolean told = false;
-        while (Lease.liveHolder(gcLeaseFile()).isPresent()) {
+        Optional<String> gc;
+        while ((gc = Lease.liveHolder(gcLeaseFile())).isPresent()) {
             if (!told) {
-                waiting.accept(Lease.liveHolder(gcLeaseFile()).orElse("sdclr gc"));
+                waiting.accept(gc.get());
                 told = true;
             }
             try {

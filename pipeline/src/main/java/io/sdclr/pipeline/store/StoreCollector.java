@@ -185,6 +185,7 @@ public final class StoreCollector {
         long keptBytes = 0;
         int unrefKept = 0;
         long unrefKeptBytes = 0;
+        // The artifacts there were when gc started (those it removes below included).
         Set<String> present = new HashSet<>();
         for (Path a : list(root.resolve("artifacts"))) {
             String digest = a.getFileName().toString();
@@ -205,7 +206,6 @@ public final class StoreCollector {
                     remove(k, Kind.KEY, dryRun, removed);
                 }
                 remove(a, Kind.ARTIFACT, dryRun, removed);
-                present.remove(digest);
                 Path stamp = root.resolve("stamps").resolve(digest + ".json");
                 if (Files.exists(stamp, LinkOption.NOFOLLOW_LINKS)) {
                     remove(stamp, Kind.OTHER, dryRun, removed);
@@ -213,18 +213,18 @@ public final class StoreCollector {
             }
         }
         if (live.isEmpty()) {
-            // Keys of artifacts that are gone (the key file is written after the artifact, so none is in flight).
+            // Keys of artifacts that were already gone (the key file is written after the artifact, so none is in
+            // flight); the keys of the artifacts removed above went with them.
             for (Map.Entry<String, List<Path>> e : keysByDigest.entrySet()) {
-                if (!present.contains(e.getKey()) && !e.getKey().isEmpty() && HEX64.matcher(e.getKey()).matches()
-                        && !Files.exists(store.artifactDir(e.getKey()))) {
+                if (HEX64.matcher(e.getKey()).matches() && !present.contains(e.getKey())) {
                     for (Path k : e.getValue()) {
-                        if (removed.stream().noneMatch(r -> r.path().equals(k))) {
-                            remove(k, Kind.KEY, dryRun, removed);
-                        }
+                        remove(k, Kind.KEY, dryRun, removed);
                     }
                 }
             }
         }
+        Set<Path> gone = new HashSet<>();
+        removed.forEach(r -> gone.add(r.path()));
 
         for (Path s : store.removableStaging(STAGING_MIN_AGE_MILLIS)) {
             remove(s, Kind.STAGING, dryRun, removed);
@@ -237,8 +237,8 @@ public final class StoreCollector {
             if (!HEX64.matcher(key).matches()) {
                 continue;
             }
-            boolean committed = Files.isRegularFile(root.resolve("keys").resolve(key + ".json"))
-                    && removed.stream().noneMatch(r -> r.path().getFileName().toString().equals(key + ".json"));
+            Path keyFile = root.resolve("keys").resolve(key + ".json");
+            boolean committed = Files.isRegularFile(keyFile) && !gone.contains(keyFile);
             boolean expired = keepCutoff != null && newestChange(w) < keepCutoff.toEpochMilli();
             if ((committed || expired) && Lease.liveHolder(store.leaseFile(key)).isEmpty()) {
                 if (dryRun) {
@@ -272,8 +272,8 @@ public final class StoreCollector {
         }
         for (Path st : list(root.resolve("stamps"))) {
             java.util.regex.Matcher m = KEY_FILE.matcher(st.getFileName().toString());
-            if (m.matches() && !Files.exists(store.artifactDir(m.group(1)))
-                    && removed.stream().noneMatch(r -> r.path().equals(st))) {
+            // A stamp without its artifact; those of the artifacts removed above went with them.
+            if (m.matches() && !present.contains(m.group(1))) {
                 remove(st, Kind.OTHER, dryRun, removed);
             }
         }
