@@ -1,7 +1,9 @@
 package io.sdclr.dsl;
 
 import java.io.Serializable;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * The side files of an input artifact (model parameters referenced by name from its records), as a typed handle:
@@ -25,8 +27,18 @@ public final class InputFiles implements Serializable {
 
     /** The side file {@code name}; a name that leaves the artifact ({@code ..}, absolute) is refused. */
     public Path path(String name) {
-        return child(Path.of(dir), name);
+        return child(parse(dir), name);
     }
+
+    /**
+     * A path as {@link Path#toString} printed it: a local path, or the URI of a path on another file system (the
+     * store on {@code hdfs://}), which is found through the installed file system providers.
+     */
+    static Path parse(String path) {
+        return URI_SCHEME.matcher(path).lookingAt() ? Path.of(URI.create(path)) : Path.of(path);
+    }
+
+    private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+://");
 
     static Path child(Path dir, String name) {
         Path p = dir.resolve(name).normalize();

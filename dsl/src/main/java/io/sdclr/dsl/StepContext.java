@@ -69,18 +69,18 @@ public final class StepContext implements Serializable {
      * the records and covered by the artifact's digest; records refer to it by {@code name}.
      */
     public Path outputFile(String name) {
-        return InputFiles.child(Path.of(outputDir), name);
+        return InputFiles.child(InputFiles.parse(outputDir), name);
     }
 
     /** A directory that survives a killed run of the same cache key (checkpoints). */
     public Path workDir() {
-        return Path.of(workDir);
+        return InputFiles.parse(workDir);
     }
 
     /** One line of progress for the user's terminal (epochs, loss, images/s, ETA); never per record. */
     public void progress(String line) {
         LOG.debug("[{}] {}", stepName, line);
-        Path f = Path.of(progressFile);
+        Path f = InputFiles.parse(progressFile);
         try {
             Files.createDirectories(f.getParent());
             Files.writeString(f, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,

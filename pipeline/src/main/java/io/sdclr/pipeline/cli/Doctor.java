@@ -44,7 +44,8 @@ final class Doctor implements Callable<Integer> {
             description = "The workflow that must be able to run (default: ${DEFAULT-VALUE}).")
     String workflow;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
+    @Option(names = "--store", paramLabel = "DIR", converter = StorePath.class,
+            defaultValue = RunOptions.DEFAULT_STORE,
             description = "Artifact store to check, as run's (default: ${DEFAULT-VALUE}).")
     Path store;
 

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
  * compare.
  */
 final class ExistingStore {
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = RunOptions.DEFAULT_STORE,
-            description = "Artifact store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", paramLabel = "DIR", converter = StorePath.class,
+            defaultValue = RunOptions.DEFAULT_STORE,
+            description = "Artifact store: a folder or hdfs://NAMENODE:PORT/PATH (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     /**
@@ -20,6 +21,7 @@ final class ExistingStore {
      * has the store's own artifacts/ and keys/ folders: gc must never clean a folder that merely looks like one.
      */
     ArtifactStore open() {
+        StorePath.checkReachable("--store", dir);
         if (!Files.isDirectory(dir.resolve("artifacts")) || !Files.isDirectory(dir.resolve("keys"))) {
             throw new InvalidInputException("--store %s: no artifact store there (expected a folder with artifacts/ "
                     + "and keys/ in it)", dir);

@@ -17,6 +17,7 @@ final class Locations {
 
     /** {@code dir} must be a directory or absent (what only reads the store, like {@code plan}, needs). */
     static void checkNotAFile(String option, Path dir) {
+        StorePath.checkReachable(option, dir);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidInputException("%s %s: is a file; expected a directory (created if absent)", option,
                     dir);
@@ -44,6 +45,27 @@ final class Locations {
         if (!Files.isWritable(existing)) {
             throw new InvalidInputException("%s %s: %s is not writable by this user", option, dir,
                     existing.equals(abs) ? "the directory" : existing);
+        }
+    }
+
+    /**
+     * {@code dir} must be an artifact store (it has the store's artifacts/ and keys/ folders), or empty, or absent: a
+     * run must not spread a store's folders over a folder that holds something else (a typo in {@code --store}).
+     */
+    static void checkStoreOrEmpty(String option, Path dir) {
+        if (!Files.isDirectory(dir) || Files.isDirectory(dir.resolve("artifacts")) && Files.isDirectory(
+                dir.resolve("keys"))) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            java.util.List<String> names = s.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
+            if (!names.isEmpty()) {
+                throw new InvalidInputException("%s %s: not an artifact store (no artifacts/ and keys/ folders) and "
+                        + "not empty (%s%s); give the store's folder, an empty one or a new one", option, dir,
+                        String.join(", ", names), names.size() == 3 ? ", ..." : "");
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("%s %s: cannot list it (%s)", option, dir, e.getMessage());
         }
     }
 }

@@ -142,6 +142,7 @@ public final class Main implements Callable<Integer> {
             // Where the run writes, before anything else: a bad path must not cost a run.
             if (runs) {
                 Locations.checkWritableDirectory("--store", o.store);
+                Locations.checkStoreOrEmpty("--store", o.store);
                 Locations.checkWritableDirectory("--out", o.outDir());
             } else {
                 Locations.checkNotAFile("--store", o.store);

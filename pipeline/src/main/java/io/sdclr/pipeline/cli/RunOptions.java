@@ -38,8 +38,9 @@ final class RunOptions {
             description = "direct (default), flink-local, or HOST:PORT of a Flink session cluster.")
     String runner;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = DEFAULT_STORE,
-            description = "Artifact store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", paramLabel = "DIR", converter = StorePath.class,
+            defaultValue = DEFAULT_STORE,
+            description = "Artifact store: a folder or hdfs://NAMENODE:PORT/PATH (default: ${DEFAULT-VALUE}).")
     Path store;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: sdclr-out/WORKFLOW).")

@@ -1,6 +1,7 @@
 package io.sdclr.pipeline.run;
 
 import io.sdclr.dsl.StepInput;
+import io.sdclr.pipeline.store.AvroFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -44,7 +45,7 @@ public final class ArtifactRecords {
     public static <T extends SpecificRecord> List<T> read(List<Path> files, Class<T> type) {
         List<T> out = new ArrayList<>();
         for (Path f : files) {
-            try (DataFileReader<T> r = new DataFileReader<>(f.toFile(), new SpecificDatumReader<>(type))) {
+            try (DataFileStream<T> r = AvroFiles.open(f, new SpecificDatumReader<>(type))) {
                 r.forEach(out::add);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);

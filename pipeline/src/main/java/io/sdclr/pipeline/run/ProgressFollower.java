@@ -1,7 +1,8 @@
 package io.sdclr.pipeline.run;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,14 +52,17 @@ final class ProgressFollower implements AutoCloseable {
                 continue;
             }
             long from = offsets.get(e.getKey());
-            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
-                long len = raf.length();
+            try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+                long len = ch.size();
                 if (len <= from) {
                     continue;
                 }
-                byte[] buf = new byte[(int) Math.min(len - from, 1 << 20)];
-                raf.seek(from);
-                raf.readFully(buf);
+                ByteBuffer bb = ByteBuffer.allocate((int) Math.min(len - from, 1 << 20));
+                ch.position(from);
+                while (bb.hasRemaining() && ch.read(bb) > 0) {
+                    // fill
+                }
+                byte[] buf = java.util.Arrays.copyOf(bb.array(), bb.position());
                 int end = lastNewline(buf);
                 if (end < 0) {
                     continue;

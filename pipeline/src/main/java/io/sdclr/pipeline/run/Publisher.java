@@ -2,6 +2,7 @@ package io.sdclr.pipeline.run;
 
 import io.sdclr.dsl.OutputFile;
 import io.sdclr.pipeline.store.ArtifactStore;
+import io.sdclr.pipeline.store.AvroFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /** Writes the files of a workflow's published artifacts to its output directory, each replaced atomically. */
@@ -21,8 +22,7 @@ public final class Publisher {
         Path root = outDir.toAbsolutePath().normalize();
         List<Path> written = new ArrayList<>();
         for (Path f : store.avroFiles(digest)) {
-            try (DataFileReader<OutputFile> reader =
-                    new DataFileReader<>(f.toFile(), new SpecificDatumReader<>(OutputFile.class))) {
+            try (DataFileStream<OutputFile> reader = AvroFiles.open(f, new SpecificDatumReader<>(OutputFile.class))) {
                 for (OutputFile file : reader) {
                     Path target = root.resolve(file.getPath()).normalize();
                     if (!target.startsWith(root)) {

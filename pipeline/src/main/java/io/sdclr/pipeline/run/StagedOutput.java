@@ -3,6 +3,7 @@ package io.sdclr.pipeline.run;
 import io.sdclr.dsl.Artifact;
 import io.sdclr.dsl.OutputContract;
 import io.sdclr.dsl.Step;
+import io.sdclr.pipeline.store.AvroFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
-import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -60,7 +61,7 @@ final class StagedOutput {
     private static long count(List<Path> files) {
         long n = 0;
         for (Path f : files) {
-            try (DataFileReader<Object> r = new DataFileReader<>(f.toFile(),
+            try (DataFileStream<Object> r = AvroFiles.open(f,
                     new org.apache.avro.generic.GenericDatumReader<>())) {
                 while (r.hasNext()) {
                     n += r.getBlockCount();
@@ -77,7 +78,7 @@ final class StagedOutput {
     private static <O extends SpecificRecord> Iterator<O> records(List<Path> files, Class<O> type) {
         return new Iterator<>() {
             private int next;
-            private DataFileReader<O> reader;
+            private DataFileStream<O> reader;
 
             @Override
             public boolean hasNext() {
@@ -90,7 +91,7 @@ final class StagedOutput {
                         if (next == files.size()) {
                             return false;
                         }
-                        reader = new DataFileReader<>(files.get(next++).toFile(), new SpecificDatumReader<>(type));
+                        reader = AvroFiles.open(files.get(next++), new SpecificDatumReader<>(type));
                     }
                     return true;
                 } catch (IOException e) {

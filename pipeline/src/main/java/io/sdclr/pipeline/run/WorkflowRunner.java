@@ -27,6 +27,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -259,9 +260,11 @@ public final class WorkflowRunner {
                 return List.of();
             }
             boolean exclusive = wavePending.size() == 1 && wavePending.get(0).node().step().exclusive();
-            Pipeline pipeline = Pipeline.create(runner.options(
+            PipelineOptions options = runner.options(
                     ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-"),
-                    exclusive));
+                    exclusive);
+            store.configure(options);
+            Pipeline pipeline = Pipeline.create(options);
             registerCoders(pipeline, graph);
             for (Pending p : wavePending) {
                 console.accept(p.node().name() + ": running on " + runner.name() + " (" + p.reason() + ")");

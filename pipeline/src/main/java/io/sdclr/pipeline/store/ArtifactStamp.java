@@ -57,7 +57,7 @@ final class ArtifactStamp {
             return false;
         }
         try {
-            JsonNode files = Manifest.JSON.readTree(stampFile.toFile()).path("files");
+            JsonNode files = Manifest.JSON.readTree(Files.readAllBytes(stampFile)).path("files");
             if (!files.isObject() || files.size() == 0 || !files.has(Manifest.FILE_NAME)) {
                 return false;
             }

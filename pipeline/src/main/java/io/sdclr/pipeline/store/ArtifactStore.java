@@ -76,6 +76,11 @@ public final class ArtifactStore {
         return root;
     }
 
+    /** Lets a pipeline's Beam file systems read and write where this store is (on HDFS: its NameNode). */
+    public void configure(org.apache.beam.sdk.options.PipelineOptions options) {
+        io.sdclr.pipeline.store.hdfs.HadoopFileSystemProvider.configureBeam(root, options);
+    }
+
     /**
      * A fresh staging directory for one step's output, inside this process's own staging folder
      * ({@code staging/PID@HOST/}), so a later run can tell a dead owner's leftovers from a live run's work.
@@ -218,7 +223,7 @@ public final class ArtifactStore {
             return Optional.empty();
         }
         try {
-            JsonNode node = Manifest.JSON.readTree(keyFile.toFile());
+            JsonNode node = Manifest.JSON.readTree(Files.readAllBytes(keyFile));
             String digest = node.path("digest").asText("");
             return verifyForHit(digest) ? Optional.of(digest) : Optional.empty();
         } catch (IOException e) {
@@ -388,7 +393,7 @@ public final class ArtifactStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(Manifest.JSON.readValue(f.toFile(), StepRecord.class));
+            return Optional.of(Manifest.JSON.readValue(Files.readAllBytes(f), StepRecord.class));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -415,7 +420,7 @@ public final class ArtifactStore {
         }
         for (Path f : files) {
             try {
-                out.add(Manifest.JSON.readTree(f.toFile()));
+                out.add(Manifest.JSON.readTree(Files.readAllBytes(f)));
             } catch (IOException e) {
                 // unreadable: not listed
             }
@@ -510,9 +515,14 @@ public final class ArtifactStore {
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
+        if (tmp.getFileSystem() == java.nio.file.FileSystems.getDefault()) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+        } else {
+            // HDFS: closing the stream returns once the DataNodes hold the data.
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.SortedMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -33,8 +33,7 @@ final class ContentDigest {
         List<byte[]> recordHashes = new ArrayList<>();
         Schema schema = null;
         for (Path f : avroFiles) {
-            try (DataFileReader<GenericRecord> reader =
-                    new DataFileReader<>(f.toFile(), new GenericDatumReader<>())) {
+            try (DataFileStream<GenericRecord> reader = AvroFiles.open(f, new GenericDatumReader<>())) {
                 Schema s = reader.getSchema();
                 if (schema == null) {
                     schema = s;

@@ -23,6 +23,13 @@ import java.util.function.Consumer;
 public final class Lease implements AutoCloseable {
     static final long HEARTBEAT_MILLIS = 5_000;
     static final long EXPIRY_MILLIS = 30_000;
+    /**
+     * The owner as a lease names it: {@code PID@HOST START_MILLIS}. Host and PID tell a dead process of this host at
+     * once; the start time tells a PID reused by another process. An owner on another host is taken over only after
+     * its heartbeat stopped for {@link #EXPIRY_MILLIS} (hosts' clocks must agree to a few seconds, as NTP keeps them).
+     */
+    static final String SELF = ManagementFactory.getRuntimeMXBean().getName() + " "
+            + startMillis(ProcessHandle.current()).orElse(0L);
 
     private final Path file;
     private final ScheduledExecutorService heartbeat;
@@ -98,9 +105,8 @@ public final class Lease implements AutoCloseable {
     private static Attempt attempt(Path file, String owner) {
         while (true) {
             try {
-                Files.write(file, (owner + " " + ManagementFactory.getRuntimeMXBean().getName())
-                        .getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW,
-                        java.nio.file.StandardOpenOption.WRITE);
+                Files.write(file, (owner + " " + SELF).getBytes(StandardCharsets.UTF_8),
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
                 return new Attempt(new Lease(file), null);
             } catch (FileAlreadyExistsException held) {
                 try {
@@ -123,27 +129,44 @@ public final class Lease implements AutoCloseable {
     }
 
     /**
-     * True when the lease's owner ("RUN PID@HOST", as written by {@link #acquire}) is a process of this host that
+     * True when the lease's owner ("RUN PID@HOST START", as written by {@link #acquire}) is a process of this host that
      * no longer exists, so a run restarted after {@code kill -9} need not wait for the lease to expire. An owner
      * on another host, or a PID that is alive (even if reused), is left to the heartbeat expiry.
      */
     static boolean deadOnThisHost(String holder) {
         String[] parts = holder.trim().split("\\s+");
-        String jvm = parts[parts.length - 1];
-        int at = jvm.indexOf('@');
-        if (at <= 0) {
+        int j = parts.length - 1;
+        while (j >= 0 && parts[j].indexOf('@') <= 0) {
+            j--;
+        }
+        if (j < 0) {
             return false;
         }
+        String jvm = parts[j];
+        int at = jvm.indexOf('@');
         String self = ManagementFactory.getRuntimeMXBean().getName();
         if (!jvm.substring(at + 1).equals(self.substring(self.indexOf('@') + 1))) {
             return false;
         }
         try {
             long pid = Long.parseLong(jvm.substring(0, at));
-            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (p.isEmpty()) {
+                return true;
+            }
+            // The PID is alive: the owner's, unless it was reused by a process started at another time.
+            if (j + 1 < parts.length) {
+                long started = Long.parseLong(parts[j + 1]);
+                return startMillis(p.get()).map(t -> t != started).orElse(false);
+            }
+            return false;
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle p) {
+        return p.info().startInstant().map(java.time.Instant::toEpochMilli);
     }
 
     @Override

@@ -33,7 +33,7 @@ public record Manifest(
     }
 
     static Manifest read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), Manifest.class);
+        return JSON.readValue(java.nio.file.Files.readAllBytes(file), Manifest.class);
     }
 
     byte[] toJson() throws IOException {

@@ -317,7 +317,7 @@ public final class StoreCollector {
 
     private static String digestOfKey(Path keyFile) {
         try {
-            return Manifest.JSON.readTree(keyFile.toFile()).path("digest").asText("");
+            return Manifest.JSON.readTree(Files.readAllBytes(keyFile)).path("digest").asText("");
         } catch (IOException e) {
             return ""; // Unreadable: a miss for every run; left for the run that rewrites it.
         }

@@ -77,6 +77,16 @@ class LeaseTest {
         assertThat(Lease.deadOnThisHost("run " + self)).isFalse(); // Alive: this JVM.
         assertThat(Lease.deadOnThisHost("run 1@another-host-" + System.nanoTime())).isFalse();
         assertThat(Lease.deadOnThisHost("garbage")).isFalse();
+        assertThat(Lease.deadOnThisHost("run " + Lease.SELF)).isFalse(); // This JVM, with its start time.
+    }
+
+    @Test
+    void aLivePidWithAnotherStartTimeIsAReusedPidSoItsLeaseIsDead() {
+        String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        long started = Long.parseLong(Lease.SELF.substring(Lease.SELF.lastIndexOf(' ') + 1));
+        assertThat(started).isGreaterThan(0L);
+        assertThat(Lease.deadOnThisHost("run " + self + " " + (started - 60_000))).isTrue();
+        assertThat(Lease.deadOnThisHost("run " + self + " " + started)).isFalse();
     }
 
     @Test
