@@ -196,6 +196,51 @@ class CliErrorsTest {
         assertThat(Files.exists(storeDir)).isFalse();
     }
 
+    /**
+     * Issue 14: a store URI that cannot work is refused before anything runs, naming the URI and what to do: an HDFS
+     * nobody answers at, an hdfs:// URI without a NameNode, S3 (not supported), an unknown scheme, and a folder that
+     * holds something else than a store.
+     */
+    @Test
+    void unusableStoresAreOneLineErrorsBeforeAnythingRuns() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String uri = "hdfs://localhost:" + closed + "/sdclr/store";
+        Cli.Result down = Cli.run("run", "smoke", "--store", uri, "--out", tmp.resolve("o-down").toString());
+        assertThat(down.exitCode()).isEqualTo(2);
+        assertThat(down.err().strip()).isEqualTo("error: --store " + uri + ": cannot reach HDFS at hdfs://localhost:"
+                + closed + " (connection refused); is the NameNode running (infra/hdfs status) and are host and port"
+                + " right?");
+        assertThat(Cli.run("runs", "--store", uri).err().strip()).isEqualTo(down.err().strip());
+
+        Cli.Result noPort = Cli.run("plan", "smoke", "--store", "hdfs://namenode/x");
+        assertThat(noPort.exitCode()).isEqualTo(2);
+        assertThat(noPort.err()).startsWith("error: Invalid value for option '--store': expected "
+                + "hdfs://NAMENODE:PORT/PATH");
+        Cli.Result s3 = Cli.run("plan", "smoke", "--store", "s3://bucket/store");
+        assertThat(s3.exitCode()).isEqualTo(2);
+        assertThat(s3.err()).contains("S3 stores are not supported by this build");
+        Cli.Result ftp = Cli.run("plan", "smoke", "--store", "ftp://host/store");
+        assertThat(ftp.exitCode()).isEqualTo(2);
+        assertThat(ftp.err()).contains("unknown scheme ftp://");
+
+        Path notAStore = tmp.resolve("home-like");
+        Files.createDirectories(notAStore.resolve("Documents"));
+        Files.writeString(notAStore.resolve("notes.txt"), "mine");
+        Cli.Result other = Cli.run("run", "smoke", "--store", notAStore.toString(), "--out",
+                tmp.resolve("o-other").toString());
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err().strip()).isEqualTo("error: --store " + notAStore + ": not an artifact store (no "
+                + "artifacts/ and keys/ folders) and not empty (Documents, notes.txt); give the store's folder, an "
+                + "empty one or a new one");
+        try (var s = Files.list(notAStore)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("Documents", "notes.txt");
+        }
+    }
+
     /** Issue 11, item 8: command lines picocli cannot parse get one line and exit 2; --parallelism 0 is refused. */
     @Test
     void unparsableCommandLinesAndParallelismZeroAreOneLineErrors() {

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The smoke workflow on a real Flink 1.19 session cluster: {@code infra/flink-cluster} starts a JobManager and a
- * TaskManager as separate JVMs on a free port, the real CLI submits every wave to it with
- * {@code --runner localhost:PORT}, and the results must be byte-identical to a DirectRunner run; the progress
- * of the steps running in the TaskManager reaches the client's stderr.
+ * The smoke workflow on a real Flink 1.19 session cluster with its store on a real HDFS: {@code infra/flink-cluster}
+ * starts a JobManager and two TaskManagers as separate JVMs on a free port, {@code infra/hdfs} a NameNode and a
+ * DataNode, the real CLI submits every wave with {@code --runner localhost:PORT --store hdfs://localhost:NN/…}, and
+ * the results must be byte-identical to a DirectRunner run on a local store; the two pretrainings of the split run at
+ * once, one per TaskManager; the progress of the steps running in the TaskManagers reaches the client's stderr; and
+ * a Direct run on the same HDFS store finds everything cached.
  */
 class FlinkSessionClusterTest {
     private static final Pattern DONE =
@@ -37,6 +39,7 @@ class FlinkSessionClusterTest {
 
     @TempDir static Path tmp;
     private static Path clusterDir;
+    private static Path hdfsDir;
     private static Thread stopOnExit;
 
     @Test
@@ -48,6 +51,11 @@ class FlinkSessionClusterTest {
         // The cluster starts (two JVMs) while the reference run trains in this one.
         Process start = script("start", "--port", String.valueOf(port), "--taskmanagers", "2", "--slots", "2",
                 "--dir", clusterDir.toString(), "--timeout", "120");
+        int nameNodePort = freePort();
+        hdfsDir = tmp.resolve("hdfs");
+        Process hdfs = hdfs("start", "--port", String.valueOf(nameNodePort), "--http-port",
+                String.valueOf(freePort()), "--dir", hdfsDir.toString(), "--timeout", "120");
+        String store = "hdfs://localhost:" + nameNodePort + "/sdclr/store";
 
         Cli.Result direct = Cli.run("run", "smoke", "--store", tmp.resolve("direct-store").toString(), "--out",
                 tmp.resolve("direct-out").toString(), "--device", "cpu");
@@ -56,8 +64,11 @@ class FlinkSessionClusterTest {
         assertThat(start.waitFor(150, TimeUnit.SECONDS)).isTrue();
         String startLog = Files.readString(clusterDir.resolve("start.out"));
         assertWithMessage("flink-cluster start:\n%s", startLog).that(start.exitValue()).isEqualTo(0);
+        assertThat(hdfs.waitFor(150, TimeUnit.SECONDS)).isTrue();
+        assertWithMessage("hdfs start:\n%s", Files.readString(hdfsDir.resolve("start.out")))
+                .that(hdfs.exitValue()).isEqualTo(0);
 
-        Cli.Result r = Cli.run("run", "smoke", "--store", tmp.resolve("cluster-store").toString(), "--out",
+        Cli.Result r = Cli.run("run", "smoke", "--store", store, "--out",
                 tmp.resolve("cluster-out").toString(), "--device", "cpu", "--runner", "localhost:" + port);
         assertWithMessage("sdclr run on the cluster; TaskManager log:\n%s", tmLogTail()).that(r.exitCode()).isEqualTo(0);
         Matcher m = DONE.matcher(r.lastLine());
@@ -91,6 +102,17 @@ class FlinkSessionClusterTest {
 
         assertThat(Files.readAllBytes(tmp.resolve("cluster-out/results.json")))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("direct-out/results.json")));
+
+        // The store is shared: a run elsewhere (here the Direct runner) finds every step of the cluster's run.
+        Cli.Result again = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("again-out").toString(),
+                "--device", "cpu");
+        assertThat(again.exitCode()).isEqualTo(0);
+        Matcher a = DONE.matcher(again.lastLine());
+        assertThat(a.matches()).isTrue();
+        assertThat(a.group(2)).isEqualTo("0");
+        assertThat(a.group(3)).isEqualTo("21");
+        assertThat(Files.readAllBytes(tmp.resolve("again-out/results.json")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("direct-out/results.json")));
     }
 
     @AfterAll
@@ -106,17 +128,37 @@ class FlinkSessionClusterTest {
     }
 
     private static synchronized void stopCluster() {
-        if (clusterDir == null || !Files.isDirectory(clusterDir)) {
-            return;
-        }
-        try {
-            Process p = script("stop", "--dir", clusterDir.toString());
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+        if (clusterDir != null && Files.isDirectory(clusterDir)) {
+            try {
+                Process p = script("stop", "--dir", clusterDir.toString());
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException | InterruptedException e) {
+                System.err.println("could not stop the Flink cluster in " + clusterDir + ": " + e);
             }
-        } catch (IOException | InterruptedException e) {
-            System.err.println("could not stop the Flink cluster in " + clusterDir + ": " + e);
         }
+        if (hdfsDir != null && Files.isDirectory(hdfsDir)) {
+            try {
+                Process p = hdfs("stop", "--dir", hdfsDir.toString());
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException | InterruptedException e) {
+                System.err.println("could not stop HDFS in " + hdfsDir + ": " + e);
+            }
+        }
+    }
+
+    /** Runs infra/hdfs with this JVM's class path, which holds Hadoop's server jars (the minicluster jar). */
+    private static Process hdfs(String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(repoRoot().resolve("infra/hdfs").toString())));
+        pb.command().addAll(List.of(args));
+        pb.environment().put("SDCLR_HADOOP_CLASSPATH", testClassPath());
+        Files.createDirectories(hdfsDir);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(hdfsDir.resolve(args[0] + ".out").toFile()));
+        return pb.start();
     }
 
     /** Runs infra/flink-cluster with this JVM's class path (the build's own jars) and thread count. */

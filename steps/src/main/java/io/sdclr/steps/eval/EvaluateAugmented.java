@@ -13,6 +13,7 @@ import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.FrozenEncoder;
 import io.sdclr.steps.internal.model.Devices;
 import io.sdclr.steps.internal.model.EncoderSpec;
+import io.sdclr.steps.internal.model.NativeMemory;
 import io.sdclr.steps.internal.subset.SplitRecords;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -133,6 +134,7 @@ final class EvaluateAugmented {
             if (model != null) {
                 model.close();
             }
+            NativeMemory.release(); // In a long-lived TaskManager, between this job and the next.
         }
     }
 }

@@ -12,6 +12,7 @@ import io.sdclr.steps.avro.TrainSet;
 import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.EncoderSpec;
 import io.sdclr.steps.internal.model.FrozenEncoder;
+import io.sdclr.steps.internal.model.NativeMemory;
 import io.sdclr.steps.internal.model.PruneMask;
 import io.sdclr.steps.train.Pretrain;
 import java.nio.ByteBuffer;
@@ -162,5 +163,6 @@ final class PieAnalyser extends DoFn<KV<Integer, CoGbkResult>, PieAnalysis> {
         if (model != null) {
             model.close();
         }
+        NativeMemory.release(); // In a long-lived TaskManager, between this job and the next.
     }
 }

@@ -12,6 +12,7 @@ import io.sdclr.steps.avro.Feature;
 import io.sdclr.steps.avro.Image;
 import io.sdclr.steps.internal.data.ImageBatch;
 import io.sdclr.steps.internal.model.EncoderSpec;
+import io.sdclr.steps.internal.model.NativeMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -145,6 +146,7 @@ public final class ExtractFeatures extends Step<Feature> {
             if (model != null) {
                 model.close();
             }
+            NativeMemory.release(); // In a long-lived TaskManager, between this job and the next.
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sdclr.steps.train;
 
+import io.sdclr.steps.internal.model.NativeMemory;
 import io.sdclr.steps.internal.train.PretrainOutcome;
 import io.sdclr.steps.internal.train.PretrainLoop;
 import io.sdclr.steps.internal.train.PretrainConfig;
@@ -307,6 +308,16 @@ public final class Pretrain extends Step<Encoder> {
             this.cfg = cfg;
             this.expected = expected;
             this.ctx = ctx;
+        }
+
+        /**
+         * Gives the training's freed native memory back to the system: a Flink TaskManager lives on after the job, and
+         * the launcher's malloc settings keep freed memory for reuse, so without this each training left its peak
+         * resident in the TaskManager (one was killed at 12.5 GB in fmnist-lt).
+         */
+        @Teardown
+        public void teardown() {
+            NativeMemory.release();
         }
 
         @ProcessElement
