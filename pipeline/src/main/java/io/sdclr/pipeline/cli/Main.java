@@ -335,7 +335,13 @@ public final class Main implements Callable<Integer> {
             long bytes;
             int count;
             try (java.util.stream.Stream<Path> files = Files.walk(s.root().resolve("artifacts"))) {
-                bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                bytes = files.filter(Files::isRegularFile).mapToLong(f -> {
+                    try {
+                        return Files.size(f);
+                    } catch (java.io.IOException e) {
+                        return 0; // Gone meanwhile: verify reports what is left.
+                    }
+                }).sum();
             }
             try (java.util.stream.Stream<Path> dirs = Files.list(s.root().resolve("artifacts"))) {
                 count = (int) dirs.count();

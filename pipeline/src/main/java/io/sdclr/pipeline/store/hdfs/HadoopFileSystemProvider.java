@@ -386,9 +386,63 @@ public final class HadoopFileSystemProvider extends FileSystemProvider {
         return name != null && name.toString().startsWith(".");
     }
 
+    /** The whole namespace as one store: its capacity and what the DataNodes have left. */
     @Override
-    public FileStore getFileStore(Path path) {
-        throw new UnsupportedOperationException("no file stores on HDFS");
+    public FileStore getFileStore(Path path) throws IOException {
+        HadoopPath p = cast(path);
+        org.apache.hadoop.fs.FsStatus st = hadoop(p).getStatus(p.hadoop());
+        return new FileStore() {
+            @Override
+            public String name() {
+                return p.getFileSystem().toString();
+            }
+
+            @Override
+            public String type() {
+                return "hdfs";
+            }
+
+            @Override
+            public boolean isReadOnly() {
+                return false;
+            }
+
+            @Override
+            public long getTotalSpace() {
+                return st.getCapacity();
+            }
+
+            @Override
+            public long getUsableSpace() {
+                return st.getRemaining();
+            }
+
+            @Override
+            public long getUnallocatedSpace() {
+                return st.getRemaining();
+            }
+
+            @Override
+            public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
+                return type == BasicFileAttributeView.class;
+            }
+
+            @Override
+            public boolean supportsFileAttributeView(String name) {
+                return name.equals("basic");
+            }
+
+            @Override
+            public <V extends java.nio.file.attribute.FileStoreAttributeView> V getFileStoreAttributeView(
+                    Class<V> type) {
+                return null;
+            }
+
+            @Override
+            public Object getAttribute(String attribute) {
+                throw new UnsupportedOperationException(attribute);
+            }
+        };
     }
 
     /** Only existence is checked: HDFS permissions are the NameNode's business and fail the call itself. */

@@ -132,6 +132,7 @@ class HdfsStoreTest {
         Files.setLastModifiedTime(log, t);
         assertThat(Files.getLastModifiedTime(log)).isEqualTo(t);
         assertThat(Files.size(log)).isEqualTo(8);
+        assertThat(Files.getFileStore(dir).getUsableSpace()).isGreaterThan(0L);
     }
 
     @Test
