@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once, one per TaskManager; the progress of the steps running in the TaskManagers reaches the client's stderr; and
  * a Direct run on the same HDFS store finds everything cached.
  */
+@org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "sdclr.skipClusterTest", matches = "true",
+        disabledReason = "-Dsdclr.skipClusterTest=true: the heaviest test (~5 min on 2 cores), skippable only where CI "
+                + "time forces it")
 class FlinkSessionClusterTest {
     private static final Pattern DONE =
             Pattern.compile("done: workflow=smoke run=(\\S+) ran=(\\d+) cached=(\\d+) out=(\\S+)");
@@ -113,6 +116,58 @@ class FlinkSessionClusterTest {
         assertThat(a.group(3)).isEqualTo("21");
         assertThat(Files.readAllBytes(tmp.resolve("again-out/results.json")))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("direct-out/results.json")));
+        loseATaskManagerWhilePretraining(port, store);
+    }
+
+    /**
+     * A TaskManager killed (SIGKILL) while the split's two pretrainings run, one on each: the run fails with exit 1
+     * naming the step that lost its TaskManager, the other pretraining is committed, the lost one is not, and the
+     * same command on the one TaskManager left resumes it from its last checkpoint on HDFS.
+     */
+    private static void loseATaskManagerWhilePretraining(int port, String store) throws Exception {
+        String[] args = {"run", "smoke", "--store", store, "--out", tmp.resolve("lost-out").toString(), "--device",
+            "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=4", "--set",
+            "pretrain.checkpointEvery=1"};
+        java.util.concurrent.CompletableFuture<Cli.Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(args));
+        Path work = Path.of(URI.create(store)).resolve("work");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        boolean checkpointed = false;
+        while (!checkpointed && !running.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            checkpointed = hasCheckpoint(work);
+        }
+        assertWithMessage("a pretraining wrote a checkpoint to %s before the run ended", work).that(checkpointed)
+                .isTrue();
+        long tm = Long.parseLong(Files.readString(clusterDir.resolve("taskmanager-1.pid")).strip());
+        ProcessHandle.of(tm).ifPresent(ProcessHandle::destroyForcibly);
+        Cli.Result lost = running.get(5, TimeUnit.MINUTES);
+        assertThat(lost.exitCode()).isEqualTo(1);
+        Matcher failed = Pattern.compile("(?m)^error: step (pretrain-\\S+) failed: .*no longer reachable.*$")
+                .matcher(lost.err());
+        assertWithMessage("stderr:\n%s", lost.err()).that(failed.find()).isTrue();
+        String step = failed.group(1);
+        String other = step.equals("pretrain-sdclr-s0") ? "pretrain-simclr-s0" : "pretrain-sdclr-s0";
+        assertThat(lost.err()).containsMatch("(?m)^\\[sdclr\\] " + other + ": ran in ");
+        assertThat(lost.err()).doesNotContainMatch("(?m)^\\[sdclr\\] " + step + ": ran in ");
+
+        Cli.Result resumed = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("resumed-out").toString(),
+                "--device", "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=4", "--to", step);
+        assertWithMessage("re-run; TaskManager log:\n%s", tmLogTail()).that(resumed.exitCode()).isEqualTo(0);
+        assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + step + ": resumed from checkpoint at epoch "
+                + "[123]$");
+        assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + step + ": ran in ");
+    }
+
+    private static boolean hasCheckpoint(Path work) throws IOException {
+        if (!Files.isDirectory(work)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches("checkpoint-epoch-\\d+\\.bin"));
+        } catch (java.io.UncheckedIOException | IOException raced) {
+            return false; // A checkpoint renamed or a directory removed while walking: look again.
+        }
     }
 
     @AfterAll
