@@ -184,24 +184,25 @@ class FlinkSessionClusterTest {
 
     private static synchronized void stopCluster() {
         if (clusterDir != null && Files.isDirectory(clusterDir)) {
-            try {
-                Process p = script("stop", "--dir", clusterDir.toString());
-                if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (IOException | InterruptedException e) {
-                System.err.println("could not stop the Flink cluster in " + clusterDir + ": " + e);
-            }
+            stop("the Flink cluster in " + clusterDir, () -> script("stop", "--dir", clusterDir.toString()));
         }
         if (hdfsDir != null && Files.isDirectory(hdfsDir)) {
-            try {
-                Process p = hdfs("stop", "--dir", hdfsDir.toString());
-                if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (IOException | InterruptedException e) {
-                System.err.println("could not stop HDFS in " + hdfsDir + ": " + e);
+            stop("HDFS in " + hdfsDir, () -> hdfs("stop", "--dir", hdfsDir.toString()));
+        }
+    }
+
+    private interface Stopper {
+        Process start() throws IOException;
+    }
+
+    private static void stop(String what, Stopper stopper) {
+        try {
+            Process p = stopper.start();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
             }
+        } catch (IOException | InterruptedException e) {
+            System.err.println("could not stop " + what + ": " + e);
         }
     }
 
