@@ -200,6 +200,12 @@ final class ManifestChecks {
             if (mine.isEmpty()) {
                 p.add(jn + ": no volumes");
             }
+            String wd = c.getWorkingDir();
+            if (wd == null || mine.entrySet().stream().noneMatch(x -> !readOnly.containsKey(x.getKey())
+                    && (wd.equals(x.getValue()) || wd.startsWith(x.getValue() + "/")))) {
+                p.add(jn + ": workingDir " + wd + " is on no writable volume; the flink user cannot write to the image's "
+                        + "/opt/flink");
+            }
         }
 
         // Every claim that a pod mounts is declared

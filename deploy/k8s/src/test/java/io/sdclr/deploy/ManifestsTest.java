@@ -83,6 +83,7 @@ class ManifestsTest {
                 Arguments.of("sdclr-run.yaml", "              mountPath: /usr/share/datasets", "              mountPath: /data", "same path in every pod"),
                 Arguments.of("sdclr-run.yaml", "image: sdclr-flink:", "image: sdclr-flink-old:", "no Job runs the sdclr image"),
                 Arguments.of("sdclr-run.yaml", "restartPolicy: Never", "restartPolicy: Never\n      restartPolicyy: Never", "unknown field(s) [restartPolicyy]"),
+                Arguments.of("sdclr-run.yaml", "          workingDir: /sdclr-out\n", "", "workingDir null is on no writable volume"),
                 Arguments.of("volumes.yaml", "  name: sdclr-datasets", "  name: sdclr-data", "claim sdclr-datasets is mounted but no"),
                 Arguments.of("volumes.yaml", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: sdclr-out",
                         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sdclr-out", "is none of"));
