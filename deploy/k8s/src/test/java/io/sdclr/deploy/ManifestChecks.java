@@ -28,13 +28,13 @@ import org.apache.flink.kubernetes.operator.api.spec.KubernetesDeploymentMode;
 /**
  * What sdclr needs of its manifests beyond their schema ({@link Manifests}): a session FlinkDeployment of the
  * project's Flink running this build's image, GPU TaskManagers with one training each, the datasets at the same path
- * in every pod, and a client Job that reaches the cluster's REST service and a shared (HDFS or S3) store.
+ * in every pod, and a client Job that reaches the cluster's REST service and a shared store on HDFS.
  */
 final class ManifestChecks {
     static final String MAIN_CONTAINER = "flink-main-container";
     static final String GPU = "nvidia.com/gpu";
     static final String CLIENT = "/opt/sdclr/bin/sdclr";
-    static final Pattern STORE = Pattern.compile("(hdfs|s3)://[A-Za-z0-9.-]+(:\\d+)?/\\S+");
+    static final Pattern STORE = Pattern.compile("hdfs://[A-Za-z0-9.-]+:\\d+/\\S+");
 
     /**
      * @param image the sdclr image the manifests must run
@@ -176,7 +176,8 @@ final class ManifestChecks {
             check(p, jn + " --runner", flag(args, "--runner"), rest);
             String store = flag(args, "--store");
             if (store == null || !STORE.matcher(store).matches()) {
-                p.add(jn + ": --store " + store + " is not an hdfs:// or s3:// URI that every TaskManager can reach");
+                p.add(jn + ": --store " + store + " is not an hdfs://NAMENODE:PORT/PATH URI, the one kind of store every "
+                        + "TaskManager and the client can share (sdclr refuses s3://)");
             }
             String per = flag(args, "--trainings-per-taskmanager");
             if (gpus > 0 && !String.valueOf(gpus).equals(per)) {
