@@ -22,4 +22,11 @@ public interface BeamRunner {
     default int exclusiveCapacity() {
         return 1;
     }
+
+    /**
+     * Cancels this runner's jobs whose names start with {@code jobNamePrefix} that are still running elsewhere: on a
+     * session cluster, the jobs of a client that is being stopped (Ctrl-C, {@code kill}), which would otherwise go
+     * on training for nobody. Nothing where jobs run inside this process.
+     */
+    default void cancelRunning(String jobNamePrefix) {}
 }

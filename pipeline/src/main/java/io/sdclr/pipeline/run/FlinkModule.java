@@ -91,7 +91,42 @@ public final class FlinkModule extends AbstractModule {
             public int exclusiveCapacity() {
                 return r ? taskManagers(m) * Math.max(1, settings.trainingsPerTaskManager()) : 1;
             }
+
+            @Override
+            public void cancelRunning(String jobNamePrefix) {
+                if (r) {
+                    cancelJobs(m, jobNamePrefix);
+                }
+            }
         };
+    }
+
+    /**
+     * Cancels the session cluster's running jobs whose names start with {@code prefix} (REST: {@code PATCH
+     * /jobs/ID?mode=cancel}). Best effort, from a shutdown hook: a cluster that does not answer is left alone.
+     */
+    static void cancelJobs(String hostPort, String prefix) {
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + "/jobs/overview"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (com.fasterxml.jackson.databind.JsonNode job : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(body).path("jobs")) {
+                String name = job.path("name").asText();
+                if (name.startsWith(prefix) && List.of("RUNNING", "CREATED", "INITIALIZING", "RESTARTING")
+                        .contains(job.path("state").asText())) {
+                    client.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + "/jobs/"
+                            + job.path("jid").asText() + "?mode=cancel")).timeout(Duration.ofSeconds(5))
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    System.err.println("[sdclr] cancelled job " + name + " on " + hostPort);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: the jobs end on their own.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The number of TaskManagers registered with the session cluster at {@code hostPort} (its REST overview). */

@@ -105,6 +105,9 @@ public final class WorkflowRunner {
         Selection sel = Selection.of(graph, request);
         checkExternalInputs(sel);
         // Marks the store as in use (sdclr gc then removes no artifact), after waiting for a gc at work.
+        // Stopping this client (Ctrl-C, kill) cancels its jobs on a session cluster instead of leaving them to train.
+        Thread cancelJobs = new Thread(() -> runner.cancelRunning(jobName(graph, runId, "")), "cancel-jobs-" + runId);
+        Runtime.getRuntime().addShutdownHook(cancelJobs);
         try (Lease live = store.enterRun(runId, gc -> console.accept("waiting for sdclr gc to finish (" + gc + ")"))) {
             store.cleanStaging(STAGING_MAX_AGE_MILLIS);
             try {
@@ -112,7 +115,18 @@ public final class WorkflowRunner {
             } finally {
                 store.releaseStaging();
             }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelJobs);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs now.
+            }
         }
+    }
+
+    /** The Flink job name of a wave (suffix {@code -waveN}), or with an empty suffix the prefix of a run's jobs. */
+    private static String jobName(WorkflowGraph graph, String runId, String suffix) {
+        return ("sdclr-" + graph.name() + "-" + runId + suffix).replaceAll("[^A-Za-z0-9-]", "-");
     }
 
     private RunSummary runSelected(WorkflowGraph graph, Selection sel, String runId, Consumer<String> console) {
@@ -260,9 +274,7 @@ public final class WorkflowRunner {
                 return List.of();
             }
             boolean exclusive = wavePending.size() == 1 && wavePending.get(0).node().step().exclusive();
-            PipelineOptions options = runner.options(
-                    ("sdclr-" + graph.name() + "-" + runId + "-wave" + wave).replaceAll("[^A-Za-z0-9-]", "-"),
-                    exclusive);
+            PipelineOptions options = runner.options(jobName(graph, runId, "-wave" + wave), exclusive);
             store.configure(options);
             Pipeline pipeline = Pipeline.create(options);
             registerCoders(pipeline, graph);
