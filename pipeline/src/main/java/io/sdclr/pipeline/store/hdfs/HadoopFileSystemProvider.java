@@ -254,8 +254,8 @@ public final class HadoopFileSystemProvider extends FileSystemProvider {
                 return;
             }
             closed = true;
-            HadoopPath tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID()
-                    + ".tmp") instanceof HadoopPath h ? h : null;
+            HadoopPath tmp = (HadoopPath) target.resolveSibling("." + target.getFileName() + "."
+                    + java.util.UUID.randomUUID() + ".tmp");
             try (OutputStream out = hadoop(target).create(tmp.hadoop(), false)) {
                 writeTo(out);
             } catch (IOException e) {
