@@ -122,27 +122,32 @@ class FlinkSessionClusterTest {
     /**
      * A TaskManager killed (SIGKILL) while the split's two pretrainings run, one on each: the run fails with exit 1
      * naming the step that lost its TaskManager, the other pretraining is committed, the lost one is not, and the
-     * same command on the one TaskManager left resumes it from its last checkpoint on HDFS.
+     * same command on the TaskManager left resumes it from its last checkpoint on HDFS.
+     *
+     * <p>The kill waits until both pretrainings have written a checkpoint (on a fast machine one may start seconds
+     * after the other) and then hits the TaskManager of the job started last, so that the step it stops has a
+     * checkpoint to resume from and is still running.
      */
     private static void loseATaskManagerWhilePretraining(int port, String store) throws Exception {
         String[] args = {"run", "smoke", "--store", store, "--out", tmp.resolve("lost-out").toString(), "--device",
-            "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=4", "--set",
+            "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=5", "--set",
             "pretrain.checkpointEvery=1"};
         java.util.concurrent.CompletableFuture<Cli.Result> running =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(args));
         Path work = Path.of(URI.create(store)).resolve("work");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        boolean checkpointed = false;
-        while (!checkpointed && !running.isDone() && System.nanoTime() < deadline) {
+        java.util.Set<Path> checkpointed = new java.util.HashSet<>();
+        while (checkpointed.size() < 2 && !running.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            checkpointed = hasCheckpoint(work);
+            checkpointed.addAll(checkpointedWorkDirs(work));
         }
-        assertWithMessage("a pretraining wrote a checkpoint to %s before the run ended", work).that(checkpointed)
-                .isTrue();
-        long tm = Long.parseLong(Files.readString(clusterDir.resolve("taskmanager-1.pid")).strip());
+        assertWithMessage("both pretrainings wrote a checkpoint to %s before the run ended", work)
+                .that(checkpointed).hasSize(2);
+        String taskManager = taskManagerOfLatestRunningJob(port);
+        long tm = Long.parseLong(Files.readString(clusterDir.resolve(taskManager + ".pid")).strip());
         ProcessHandle.of(tm).ifPresent(ProcessHandle::destroyForcibly);
         Cli.Result lost = running.get(5, TimeUnit.MINUTES);
-        assertThat(lost.exitCode()).isEqualTo(1);
+        assertWithMessage("killed %s; stderr:\n%s", taskManager, lost.err()).that(lost.exitCode()).isEqualTo(1);
         Matcher failed = Pattern.compile("(?m)^error: step (pretrain-\\S+) failed: .*no longer reachable.*$")
                 .matcher(lost.err());
         assertWithMessage("stderr:\n%s", lost.err()).that(failed.find()).isTrue();
@@ -152,22 +157,50 @@ class FlinkSessionClusterTest {
         assertThat(lost.err()).doesNotContainMatch("(?m)^\\[sdclr\\] " + step + ": ran in ");
 
         Cli.Result resumed = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("resumed-out").toString(),
-                "--device", "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=4", "--to", step);
+                "--device", "cpu", "--runner", "localhost:" + port, "--set", "pretrain.epochs=5", "--to", step);
         assertWithMessage("re-run; TaskManager log:\n%s", tmLogTail()).that(resumed.exitCode()).isEqualTo(0);
         assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + step + ": resumed from checkpoint at epoch "
-                + "[123]$");
+                + "[1-4]$");
         assertThat(resumed.err()).containsMatch("(?m)^\\[sdclr\\] " + step + ": ran in ");
     }
 
-    private static boolean hasCheckpoint(Path work) throws IOException {
+    /** The work folders (one per step's cache key) that hold a checkpoint now. */
+    private static List<Path> checkpointedWorkDirs(Path work) {
         if (!Files.isDirectory(work)) {
-            return false;
+            return List.of();
         }
         try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-            return files.anyMatch(f -> f.getFileName().toString().matches("checkpoint-epoch-\\d+\\.bin"));
+            return files.filter(f -> f.getFileName().toString().matches("checkpoint-epoch-\\d+\\.bin"))
+                    .map(Path::getParent).distinct().toList();
         } catch (java.io.UncheckedIOException | IOException raced) {
-            return false; // A checkpoint renamed or a directory removed while walking: look again.
+            return List.of(); // A checkpoint renamed or a directory removed while walking: look again.
         }
+    }
+
+    /** The resource id ({@code taskmanager-N}) of the TaskManager running the most recently started running job. */
+    private static String taskManagerOfLatestRunningJob(int port) throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        String base = "http://localhost:" + port;
+        JsonNode latest = null;
+        for (JsonNode j : json.readTree(get(base + "/jobs/overview")).path("jobs")) {
+            if (j.path("state").asText().equals("RUNNING") && j.path("name").asText().startsWith("sdclr-smoke-")
+                    && (latest == null || j.path("start-time").asLong() > latest.path("start-time").asLong())) {
+                latest = j;
+            }
+        }
+        assertWithMessage("a running job of the run").that(latest).isNotNull();
+        String jid = latest.path("jid").asText();
+        for (JsonNode v : json.readTree(get(base + "/jobs/" + jid)).path("vertices")) {
+            JsonNode tms = json.readTree(get(base + "/jobs/" + jid + "/vertices/" + v.path("id").asText()
+                    + "/taskmanagers")).path("taskmanagers");
+            for (JsonNode t : tms) {
+                String id = t.path("taskmanager-id").asText();
+                if (id.matches("taskmanager-\\d+")) {
+                    return id;
+                }
+            }
+        }
+        throw new AssertionError("no TaskManager found for job " + latest);
     }
 
     @AfterAll
