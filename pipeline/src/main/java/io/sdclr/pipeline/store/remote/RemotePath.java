@@ -1,4 +1,4 @@
-package io.sdclr.pipeline.store.hdfs;
+package io.sdclr.pipeline.store.remote;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,35 +11,31 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 
 /**
- * A path of one HDFS namespace. Path arithmetic is that of a POSIX path (it delegates to one); an absolute path
- * prints as its full URI ({@code hdfs://namenode:9000/store/keys/K.json}), so that its string is what Beam's file
- * systems, Hadoop and {@code Path.of(URI)} all accept; a relative one prints as itself.
+ * A path of one remote namespace (an HDFS NameNode, an S3 bucket). Path arithmetic is that of a POSIX path (it
+ * delegates to one); an absolute path prints as its full URI ({@code hdfs://namenode:9000/store/keys/K.json},
+ * {@code s3://bucket/store/keys/K.json}), so that its string is what Beam's file systems, the remote system's client
+ * and {@code Path.of(URI)} all accept; a relative one prints as itself.
  */
-final class HadoopPath implements Path {
-    private final HadoopNioFileSystem fs;
+public final class RemotePath implements Path {
+    private final RemoteFileSystem fs;
     private final Path posix;
 
-    HadoopPath(HadoopNioFileSystem fs, Path posix) {
+    RemotePath(RemoteFileSystem fs, Path posix) {
         this.fs = fs;
         this.posix = posix;
     }
 
     /** The path within the namespace ({@code /store/keys/K.json}). */
-    String pathString() {
+    public String pathString() {
         return posix.toString();
     }
 
-    /** The path as Hadoop names it. */
-    org.apache.hadoop.fs.Path hadoop() {
-        return new org.apache.hadoop.fs.Path(toAbsolutePath().toUri());
-    }
-
-    private HadoopPath wrap(Path p) {
-        return p == null ? null : new HadoopPath(fs, p);
+    private RemotePath wrap(Path p) {
+        return p == null ? null : new RemotePath(fs, p);
     }
 
     private Path unwrap(Path other) {
-        if (other instanceof HadoopPath h) {
+        if (other instanceof RemotePath h) {
             if (!h.fs.equals(fs)) {
                 throw new ProviderMismatchException(other + " is not in " + fs);
             }
@@ -52,7 +48,7 @@ final class HadoopPath implements Path {
     }
 
     @Override
-    public HadoopNioFileSystem getFileSystem() {
+    public RemoteFileSystem getFileSystem() {
         return fs;
     }
 
@@ -62,17 +58,17 @@ final class HadoopPath implements Path {
     }
 
     @Override
-    public HadoopPath getRoot() {
+    public RemotePath getRoot() {
         return wrap(posix.getRoot());
     }
 
     @Override
-    public HadoopPath getFileName() {
+    public RemotePath getFileName() {
         return wrap(posix.getFileName());
     }
 
     @Override
-    public HadoopPath getParent() {
+    public RemotePath getParent() {
         return wrap(posix.getParent());
     }
 
@@ -93,12 +89,12 @@ final class HadoopPath implements Path {
 
     @Override
     public boolean startsWith(Path other) {
-        return other instanceof HadoopPath h && h.fs.equals(fs) && posix.startsWith(h.posix);
+        return other instanceof RemotePath h && h.fs.equals(fs) && posix.startsWith(h.posix);
     }
 
     @Override
     public boolean endsWith(Path other) {
-        return other instanceof HadoopPath h && h.fs.equals(fs) && posix.endsWith(h.posix);
+        return other instanceof RemotePath h && h.fs.equals(fs) && posix.endsWith(h.posix);
     }
 
     @Override
@@ -126,20 +122,20 @@ final class HadoopPath implements Path {
     }
 
     @Override
-    public HadoopPath toAbsolutePath() {
-        return isAbsolute() ? this : new HadoopPath(fs, posix.getFileSystem().getPath("/").resolve(posix));
+    public RemotePath toAbsolutePath() {
+        return isAbsolute() ? this : new RemotePath(fs, posix.getFileSystem().getPath("/").resolve(posix));
     }
 
     @Override
     public Path toRealPath(LinkOption... options) throws IOException {
-        HadoopPath abs = toAbsolutePath();
+        RemotePath abs = toAbsolutePath();
         fs.provider().checkAccess(abs);
         return abs.normalize();
     }
 
     @Override
     public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
-        throw new UnsupportedOperationException("no watch service on HDFS");
+        throw new UnsupportedOperationException("no watch service on " + fs);
     }
 
     @Override
@@ -149,7 +145,7 @@ final class HadoopPath implements Path {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HadoopPath h && h.fs.equals(fs) && h.posix.equals(posix);
+        return o instanceof RemotePath h && h.fs.equals(fs) && h.posix.equals(posix);
     }
 
     @Override
