@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 final class ExistingStore {
     @Option(names = "--store", paramLabel = "DIR", converter = StorePath.class,
             defaultValue = RunOptions.DEFAULT_STORE,
-            description = "Artifact store: a folder or hdfs://NAMENODE:PORT/PATH (default: ${DEFAULT-VALUE}).")
+            description = "Artifact store: a folder, hdfs://NAMENODE:PORT/PATH or s3://BUCKET/PATH "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path dir;
 
     /**

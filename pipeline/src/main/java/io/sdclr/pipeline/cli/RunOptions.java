@@ -40,7 +40,8 @@ final class RunOptions {
 
     @Option(names = "--store", paramLabel = "DIR", converter = StorePath.class,
             defaultValue = DEFAULT_STORE,
-            description = "Artifact store: a folder or hdfs://NAMENODE:PORT/PATH (default: ${DEFAULT-VALUE}).")
+            description = "Artifact store: a folder, hdfs://NAMENODE:PORT/PATH or s3://BUCKET/PATH "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path store;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: sdclr-out/WORKFLOW).")

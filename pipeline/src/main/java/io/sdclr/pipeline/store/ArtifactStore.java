@@ -1,6 +1,8 @@
 package io.sdclr.pipeline.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sdclr.pipeline.store.s3.S3FileSystemProvider;
+import io.sdclr.pipeline.store.s3.S3Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -44,6 +46,11 @@ import java.util.stream.Stream;
  * the manifest into the staging directory last, renames the directory to {@code artifacts/DIGEST} in one atomic
  * move, then atomically writes {@code keys/KEY.json}. A crash at any point leaves either no key (the step runs
  * again) or a key whose artifact verifies. A hit is used only after its manifest and every file check out.
+ *
+ * <p>On S3, which cannot rename a folder, the artifact's files are copied to {@code artifacts/DIGEST} first, its
+ * manifest last, then the key object is written (one PUT: whole or absent). An artifact without its manifest, or
+ * without a key naming it, is absent; a crash leaves at worst files that the next commit of the same content
+ * overwrites with the same bytes.
  */
 public final class ArtifactStore {
     /** This process as leases and staging folders name their owner: {@code PID@HOST}. */
@@ -79,6 +86,9 @@ public final class ArtifactStore {
     /** Lets a pipeline's Beam file systems read and write where this store is (on HDFS: its NameNode). */
     public void configure(org.apache.beam.sdk.options.PipelineOptions options) {
         io.sdclr.pipeline.store.hdfs.HadoopFileSystemProvider.configureBeam(root, options);
+        if (S3FileSystemProvider.isS3(root)) {
+            S3Settings.configureBeam(options);
+        }
     }
 
     /**
@@ -356,7 +366,12 @@ public final class ArtifactStore {
         writeAtomically(staging.resolve(Manifest.FILE_NAME), manifest.toJson());
         faults.at(CommitFaults.Point.BEFORE_PUBLISH);
         Path target = artifactDir(content.digest());
-        if (Files.exists(target)) {
+        if (S3FileSystemProvider.isS3(target)) {
+            if (!verify(content.digest())) {
+                publishByCopy(staging, target);
+            }
+            deleteTree(staging);
+        } else if (Files.exists(target)) {
             if (verify(content.digest())) {
                 deleteTree(staging); // Same content is already published: nothing to move.
             } else {
@@ -378,6 +393,28 @@ public final class ArtifactStore {
         writeAtomically(root.resolve("keys").resolve(cacheKey + ".json"),
                 Manifest.JSON.writeValueAsBytes(Map.of("digest", content.digest(), "step", producedBy)));
         return content.digest();
+    }
+
+    /**
+     * Publishes on a store without folder renames (S3): a damaged or partial artifact's manifest goes first (from
+     * then on it is absent), then every file is copied, the manifest last. Two runs publishing the same content write
+     * the same bytes.
+     */
+    private void publishByCopy(Path staging, Path target) throws IOException {
+        Files.deleteIfExists(target.resolve(Manifest.FILE_NAME));
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(staging)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            String rel = staging.relativize(f).toString();
+            if (!rel.equals(Manifest.FILE_NAME)) {
+                Files.copy(f, target.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        faults.at(CommitFaults.Point.BEFORE_PUBLISH_MANIFEST);
+        Files.copy(staging.resolve(Manifest.FILE_NAME), target.resolve(Manifest.FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Records what a step's last run used, for {@code plan} explanations. */
@@ -514,6 +551,10 @@ public final class ArtifactStore {
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        if (S3FileSystemProvider.isS3(target)) {
+            Files.write(target, bytes); // One PUT: the object is replaced whole or not at all.
+            return;
+        }
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         if (tmp.getFileSystem() == java.nio.file.FileSystems.getDefault()) {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -9,6 +9,8 @@ public interface CommitFaults {
     enum Point {
         BEFORE_MANIFEST,
         BEFORE_PUBLISH,
+        /** On S3: the artifact's files are copied, its manifest not yet. */
+        BEFORE_PUBLISH_MANIFEST,
         BEFORE_KEY
     }
 

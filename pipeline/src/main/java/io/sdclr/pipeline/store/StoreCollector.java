@@ -1,6 +1,7 @@
 package io.sdclr.pipeline.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sdclr.pipeline.store.s3.S3FileSystemProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -337,11 +338,19 @@ public final class StoreCollector {
         }
     }
 
-    /** Removes a store entry: a folder is first renamed away in one step, so it is never seen half-deleted. */
+    /**
+     * Removes a store entry: a folder is first renamed away in one step, so it is never seen half-deleted (on S3: its
+     * manifest is deleted first).
+     */
     private void remove(Path p, Kind kind, boolean dryRun, List<Removal> removed) throws IOException {
         long bytes = sizeOf(p);
         if (!dryRun) {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (S3FileSystemProvider.isS3(p)) {
+                // No rename on S3: an artifact's manifest goes first, so from then on it is absent, never a
+                // half-deleted hit.
+                Files.deleteIfExists(p.resolve(Manifest.FILE_NAME));
+                ArtifactStore.deleteTree(p);
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 // Into gc's own staging folder: if gc is killed, the next run removes it as a dead owner's.
                 Path trash = store.newStaging("gc");
                 try {
