@@ -198,8 +198,9 @@ class CliErrorsTest {
 
     /**
      * Issue 14: a store URI that cannot work is refused before anything runs, naming the URI and what to do: an HDFS
-     * nobody answers at, an hdfs:// URI without a NameNode, S3 (not supported), an unknown scheme, and a folder that
-     * holds something else than a store.
+     * or S3 server nobody answers at, an hdfs:// URI without a NameNode, an s3:// URI without a folder, s3a://, an
+     * unknown scheme, and a folder that holds something else than a store. (Missing credentials, a missing bucket
+     * and refused credentials: {@code SmokeEndToEndTest}, against a real S3 server.)
      */
     @Test
     void unusableStoresAreOneLineErrorsBeforeAnythingRuns() throws Exception {
@@ -219,9 +220,28 @@ class CliErrorsTest {
         assertThat(noPort.exitCode()).isEqualTo(2);
         assertThat(noPort.err()).startsWith("error: Invalid value for option '--store': expected "
                 + "hdfs://NAMENODE:PORT/PATH");
-        Cli.Result s3 = Cli.run("plan", "smoke", "--store", "s3://bucket/store");
-        assertThat(s3.exitCode()).isEqualTo(2);
-        assertThat(s3.err()).contains("S3 stores are not supported by this build");
+        // S3: a server nobody answers at (the endpoint as AWS_ENDPOINT_URL or aws.endpointUrl names it), a URI
+        // without a folder, Hadoop's scheme.
+        System.setProperty("aws.endpointUrl", "http://localhost:" + closed);
+        System.setProperty("aws.accessKeyId", "someone");
+        System.setProperty("aws.secretAccessKey", "secret");
+        try {
+            Cli.Result s3 = Cli.run("run", "smoke", "--store", "s3://bucket/store", "--out",
+                    tmp.resolve("o-s3").toString());
+            assertThat(s3.exitCode()).isEqualTo(2);
+            assertThat(s3.err().strip()).isEqualTo("error: --store s3://bucket/store: cannot reach S3 at "
+                    + "http://localhost:" + closed + " (connection refused); is the server running (infra/s3 status "
+                    + "for a local one) and is AWS_ENDPOINT_URL right?");
+        } finally {
+            System.clearProperty("aws.endpointUrl");
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        assertThat(Cli.run("plan", "smoke", "--store", "s3://bucket").err())
+                .startsWith("error: Invalid value for option '--store': expected s3://BUCKET/PATH");
+        assertThat(Cli.run("plan", "smoke", "--store", "s3a://bucket/store").err())
+                .contains("write s3://BUCKET/PATH: sdclr reaches S3 through the AWS SDK");
+        assertThat(Files.exists(tmp.resolve("o-s3"))).isFalse();
         Cli.Result ftp = Cli.run("plan", "smoke", "--store", "ftp://host/store");
         assertThat(ftp.exitCode()).isEqualTo(2);
         assertThat(ftp.err()).contains("unknown scheme ftp://");

@@ -36,6 +36,8 @@ class SmokeEndToEndTest {
             Pattern.compile("done: workflow=smoke run=(\\S+) ran=(\\d+) cached=(\\d+) out=(\\S+)");
 
     @TempDir static Path tmp;
+    /** The first run, on a local store: what the other runs must reproduce. */
+    private static Cli.Result first;
 
     private static Cli.Result smoke(String store, String out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("run", "smoke", "--store",
@@ -74,6 +76,16 @@ class SmokeEndToEndTest {
         assertThat(err).containsMatch("(?m)^\\[sdclr\\] pretrain-sdclr-s0: epoch 1/1 mask rebuilt: kept \\d+ of ");
     }
 
+    /** Each step's artifact digest (12 digits) as the run printed it: {@code STEP -> DIGEST}. */
+    private static Map<String, String> artifacts(Cli.Result r) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        Matcher a = Pattern.compile("(?m)^\\[sdclr\\] (\\S+): ran in .* -> artifact ([0-9a-f]+);").matcher(r.err());
+        while (a.find()) {
+            m.put(a.group(1), a.group(2));
+        }
+        return m;
+    }
+
     private static int[] ranCached(Cli.Result r) {
         Matcher m = DONE.matcher(r.lastLine());
         assertThat(m.matches()).isTrue();
@@ -84,6 +96,7 @@ class SmokeEndToEndTest {
     @Order(1)
     void firstRunComputesEveryStepAndWritesTheReport() throws IOException {
         Cli.Result r = smoke("store", "out1");
+        first = r;
         assertThat(r.exitCode()).isEqualTo(0);
         // data, subset, 3 encoders (SimCLR, SDCLR, the balanced control) x (pretrain, features, probe, fewshot, knn,
         // pies), report
@@ -336,5 +349,90 @@ class SmokeEndToEndTest {
         assertPretrainProgressOnStderr(r.err());
         assertThat(Files.readString(tmp.resolve("out-flink/results.json")))
                 .isEqualTo(Files.readString(tmp.resolve("out1/results.json")));
+    }
+
+    /**
+     * Issue 14: the same workflow with its store on S3 (a real S3 server, {@code infra/s3}, in its own JVM; the store's
+     * files through sdclr's S3 file system, the steps' Avro records through Beam's): every artifact and
+     * {@code results.json} byte-identical to the local store's; a second run all cached; {@code verify} re-hashes
+     * them there. And what cannot work exits 2 before anything runs: a missing bucket, refused credentials, none.
+     */
+    @Test
+    @Order(7)
+    void anS3StoreGivesTheSameArtifactsAndResults() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path serverDir = tmp.resolve("s3");
+        Map<String, String> settings = Map.of("aws.endpointUrl", "http://localhost:" + port, "aws.accessKeyId",
+                "sdclr", "aws.secretAccessKey", "sdclr-local-secret", "aws.region", "us-east-1");
+        Process start = infraS3("start", "--port", String.valueOf(port), "--dir", serverDir.toString());
+        try {
+            assertThat(start.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String started = new String(start.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertWithMessage("infra/s3 start:\n%s", started).that(start.exitValue()).isEqualTo(0);
+            settings.forEach(System::setProperty);
+
+            String store = "s3://sdclr/store";
+            Cli.Result r = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("out-s3").toString(),
+                    "--device", "cpu");
+            assertWithMessage("stderr:\n%s", r.err()).that(r.exitCode()).isEqualTo(0);
+            assertThat(ranCached(r)).asList().containsExactly(21, 0).inOrder();
+            assertThat(artifacts(r)).hasSize(21);
+            assertThat(artifacts(r)).isEqualTo(artifacts(first));
+            assertThat(Files.readString(tmp.resolve("out-s3/results.json")))
+                    .isEqualTo(Files.readString(tmp.resolve("out1/results.json")));
+            // The objects are where the store's layout says, in the server's folder for the bucket.
+            assertThat(Files.isDirectory(serverDir.resolve("data/sdclr/store/artifacts"))).isTrue();
+
+            Cli.Result again = Cli.run("run", "smoke", "--store", store, "--out", tmp.resolve("out-s3b").toString(),
+                    "--device", "cpu");
+            assertThat(again.exitCode()).isEqualTo(0);
+            assertThat(ranCached(again)).asList().containsExactly(0, 21).inOrder();
+            Cli.Result verify = Cli.run("verify", "--store", store);
+            assertThat(verify.exitCode()).isEqualTo(0);
+            assertThat(verify.err() + verify.out()).contains("21 artifacts");
+
+            Cli.Result noBucket = Cli.run("plan", "smoke", "--store", "s3://absent-bucket/store");
+            assertThat(noBucket.exitCode()).isEqualTo(2);
+            assertThat(noBucket.err().strip()).isEqualTo("error: --store s3://absent-bucket/store: bucket "
+                    + "absent-bucket does not exist at http://localhost:" + port + "; create it first (aws s3 mb "
+                    + "s3://absent-bucket, or infra/s3 start --bucket absent-bucket for a local server)");
+            System.setProperty("aws.secretAccessKey", "wrong");
+            Cli.Result refused = Cli.run("plan", "smoke", "--store", store);
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.err()).contains("refused access to bucket sdclr (HTTP 403)");
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            System.setProperty("aws.sharedCredentialsFile", tmp.resolve("no-credentials").toString());
+            System.setProperty("aws.disableEc2Metadata", "true");
+            Cli.Result none = Cli.run("plan", "smoke", "--store", store);
+            if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null) {
+                assertThat(none.exitCode()).isEqualTo(2);
+                assertThat(none.err()).contains("no AWS credentials found; set AWS_ACCESS_KEY_ID");
+            }
+        } finally {
+            for (String k : List.of("aws.endpointUrl", "aws.accessKeyId", "aws.secretAccessKey", "aws.region",
+                    "aws.sharedCredentialsFile", "aws.disableEc2Metadata")) {
+                System.clearProperty(k);
+            }
+            infraS3("stop", "--dir", serverDir.toString()).waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs infra/s3 with the s3proxy jar Maven copied into target/s3proxy. */
+    private static Process infraS3(String... args) throws IOException {
+        Path repo = Path.of("").toAbsolutePath();
+        while (!Files.isExecutable(repo.resolve("infra/s3"))) {
+            repo = repo.getParent();
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(repo.resolve("infra/s3").toString()));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        try (java.util.stream.Stream<Path> jars = Files.list(Path.of("target/s3proxy"))) {
+            pb.environment().put("SDCLR_S3PROXY_JAR", jars.findFirst().orElseThrow().toAbsolutePath().toString());
+        }
+        return pb.start();
     }
 }

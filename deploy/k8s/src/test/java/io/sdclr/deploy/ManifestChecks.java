@@ -34,7 +34,7 @@ final class ManifestChecks {
     static final String MAIN_CONTAINER = "flink-main-container";
     static final String GPU = "nvidia.com/gpu";
     static final String CLIENT = "/opt/sdclr/bin/sdclr";
-    static final Pattern STORE = Pattern.compile("hdfs://[A-Za-z0-9.-]+:\\d+/\\S+");
+    static final Pattern STORE = Pattern.compile("hdfs://[A-Za-z0-9.-]+:\\d+/\\S+|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+");
 
     /**
      * @param image the sdclr image the manifests must run
@@ -176,8 +176,17 @@ final class ManifestChecks {
             check(p, jn + " --runner", flag(args, "--runner"), rest);
             String store = flag(args, "--store");
             if (store == null || !STORE.matcher(store).matches()) {
-                p.add(jn + ": --store " + store + " is not an hdfs://NAMENODE:PORT/PATH URI, the one kind of store every "
-                        + "TaskManager and the client can share (sdclr refuses s3://)");
+                p.add(jn + ": --store " + store + " is not an hdfs://NAMENODE:PORT/PATH or s3://BUCKET/PATH URI, the "
+                        + "kinds of store every TaskManager and the client can share");
+            } else if (store.startsWith("s3://")) {
+                Set<String> mine = secrets(c);
+                if (mine.isEmpty()) {
+                    p.add(jn + ": --store " + store + ", but the client takes no S3 settings (envFrom a Secret with "
+                            + "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and, off AWS, AWS_ENDPOINT_URL)");
+                } else if (tm == null || !secrets(tm).containsAll(mine)) {
+                    p.add(jn + ": --store " + store + ", but the TaskManagers do not take the client's S3 Secret(s) "
+                            + mine + ": they write the store too");
+                }
             }
             String per = flag(args, "--trainings-per-taskmanager");
             if (gpus > 0 && !String.valueOf(gpus).equals(per)) {
@@ -262,6 +271,19 @@ final class ManifestChecks {
         }
         return t.getSpec().getContainers().stream().filter(c -> MAIN_CONTAINER.equals(c.getName())).findFirst()
                 .orElse(null);
+    }
+
+    /** The Secrets a container takes its environment from ({@code envFrom}). */
+    private static Set<String> secrets(Container c) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (c.getEnvFrom() != null) {
+            for (io.fabric8.kubernetes.api.model.EnvFromSource f : c.getEnvFrom()) {
+                if (f.getSecretRef() != null && f.getSecretRef().getName() != null) {
+                    out.add(f.getSecretRef().getName());
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, String> env(Container c) {

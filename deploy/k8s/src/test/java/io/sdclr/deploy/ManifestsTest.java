@@ -76,8 +76,8 @@ class ManifestsTest {
                 Arguments.of("flink-session.yaml", "value: /opt/torch/torch/lib", "value: /usr/lib/torch", "PYTORCH_LIBRARY_PATH"),
                 Arguments.of("flink-session.yaml", "  jobManager:\n", "  jobManager:\n    replicas: 1\n", "Duplicate field 'replicas'"),
                 Arguments.of("sdclr-run.yaml", "hdfs://hdfs-namenode.hdfs.svc.cluster.local:9000/sdclr/store", "/data/store", "--store /data/store"),
-                Arguments.of("sdclr-run.yaml", "hdfs://hdfs-namenode", "file://hdfs-namenode", "is not an hdfs://NAMENODE:PORT/PATH URI"),
-                Arguments.of("sdclr-run.yaml", "hdfs://hdfs-namenode.hdfs.svc.cluster.local:9000/sdclr/store", "s3://bucket/sdclr/store", "sdclr refuses s3://"),
+                Arguments.of("sdclr-run.yaml", "hdfs://hdfs-namenode", "file://hdfs-namenode", "is not an hdfs://NAMENODE:PORT/PATH or s3://BUCKET/PATH URI"),
+                Arguments.of("sdclr-run.yaml", "hdfs://hdfs-namenode.hdfs.svc.cluster.local:9000/sdclr/store", "s3a://bucket/sdclr/store", "is not an hdfs://NAMENODE:PORT/PATH or s3://BUCKET/PATH URI"),
                 Arguments.of("sdclr-run.yaml", "- sdclr-rest:8081", "- localhost:8081", "--runner is localhost:8081"),
                 Arguments.of("sdclr-run.yaml", "            - --trainings-per-taskmanager\n            - \"1\"", "            - --trainings-per-taskmanager\n            - \"2\"", "--trainings-per-taskmanager 2"),
                 Arguments.of("sdclr-run.yaml", "            - --device\n            - gpu\n", "", "--device gpu"),
@@ -98,6 +98,29 @@ class ManifestsTest {
         files.put(file, files.get(file).replace(from, to));
         List<String> problems = problems(files);
         assertWithMessage("problems of the mutated manifests").that(String.join("\n", problems)).contains(problem);
+    }
+
+    /**
+     * A store on S3 passes when the client and the TaskManagers take the same S3 Secret, and is reported when the
+     * client takes none or the TaskManagers another one.
+     */
+    @Test
+    void anS3StoreNeedsTheSameSecretInTheClientAndTheTaskManagers() throws IOException {
+        String hdfs = "hdfs://hdfs-namenode.hdfs.svc.cluster.local:9000/sdclr/store";
+        Map<String, String> files = new LinkedHashMap<>(sources());
+        files.put("sdclr-run.yaml", files.get("sdclr-run.yaml").replace(hdfs, "s3://sdclr-bucket/sdclr/store"));
+        assertThat(problems(files)).isEmpty();
+
+        Map<String, String> noSecret = new LinkedHashMap<>(files);
+        noSecret.put("sdclr-run.yaml", noSecret.get("sdclr-run.yaml").replace(
+                "          envFrom:\n            - secretRef:\n                name: sdclr-s3\n                optional: true\n",
+                ""));
+        assertThat(String.join("\n", problems(noSecret))).contains("but the client takes no S3 settings");
+
+        Map<String, String> other = new LinkedHashMap<>(files);
+        other.put("flink-session.yaml", other.get("flink-session.yaml").replace("name: sdclr-s3", "name: other-s3"));
+        assertThat(String.join("\n", problems(other)))
+                .contains("but the TaskManagers do not take the client's S3 Secret(s) [sdclr-s3]");
     }
 
     @Test

@@ -188,6 +188,9 @@ final class Doctor implements Callable<Integer> {
         }
         try {
             long free = Files.getFileStore(existing).getUsableSpace();
+            if (free == Long.MAX_VALUE) {
+                return "no fixed capacity (" + Files.getFileStore(existing).type() + ")";
+            }
             return String.format(Locale.ROOT, "%.1f GiB free", free / (double) (1L << 30));
         } catch (IOException e) {
             return "free space unknown (" + e.getMessage() + ")";

@@ -7,6 +7,10 @@ import org.apache.beam.sdk.io.aws2.options.S3ClientBuilderFactory;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptions;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -76,11 +80,30 @@ public final class S3Settings {
         options.as(S3Options.class).setS3ClientFactoryClass(BeamClients.class);
     }
 
-    /** Beam's S3 clients, built by {@link S3Settings#builder} in the JVM that uses them. */
+    /**
+     * Beam's S3 clients, built by {@link S3Settings#builder} in the JVM that uses them. Beam asks for every
+     * multipart upload with {@code x-amz-server-side-encryption-bucket-key-enabled: false}, the default, which
+     * S3-compatible servers without encryption (s3proxy) refuse: on such a server (an endpoint override) the header
+     * is left out.
+     */
     public static final class BeamClients implements S3ClientBuilderFactory {
         @Override
         public S3ClientBuilder createBuilder(S3Options options) {
-            return builder();
+            S3ClientBuilder b = builder();
+            if (endpoint().isPresent()) {
+                b.overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
+                            ExecutionAttributes attributes) {
+                        SdkHttpRequest r = context.httpRequest();
+                        return r.firstMatchingHeader(BUCKET_KEY).filter("false"::equalsIgnoreCase).isPresent()
+                                ? r.toBuilder().removeHeader(BUCKET_KEY).build() : r;
+                    }
+                }));
+            }
+            return b;
         }
     }
+
+    private static final String BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled";
 }
