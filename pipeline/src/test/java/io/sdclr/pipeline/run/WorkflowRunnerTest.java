@@ -118,7 +118,9 @@ class WorkflowRunnerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(CommitFaults.Point.class)
+    // BEFORE_PUBLISH_MANIFEST is S3's alone (S3StoreTest): a local store publishes with one rename.
+    @EnumSource(value = CommitFaults.Point.class, names = "BEFORE_PUBLISH_MANIFEST",
+            mode = EnumSource.Mode.EXCLUDE)
     void aCrashDuringCommitNeverLeavesAnArtifactALaterRunUses(CommitFaults.Point point) throws IOException {
         ArtifactStore crashing = new ArtifactStore(tmp.resolve("store"), CommitFaults.crashAt(point));
         assertThrows(StepFailedException.class,

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryNotEmptyException;
@@ -202,7 +200,7 @@ public final class HadoopFileSystemProvider extends RemoteFileSystemProvider<Had
             if (st.isDirectory()) {
                 throw new IOException(p + " is a directory");
             }
-            return new ReadChannel(hadoop(p).open(hpath(p)), st.getLen());
+            return new HdfsReadChannel(hadoop(p).open(hpath(p)), st.getLen());
         } catch (IOException e) {
             throw translate(e, p, null);
         }
@@ -301,29 +299,17 @@ public final class HadoopFileSystemProvider extends RemoteFileSystemProvider<Had
     }
 
     /** Reading with {@code position}: HDFS streams seek. */
-    private static final class ReadChannel implements SeekableByteChannel {
+    private static final class HdfsReadChannel extends ReadChannel {
         private final FSDataInputStream in;
-        private final long size;
-        private boolean open = true;
 
-        ReadChannel(FSDataInputStream in, long size) {
+        HdfsReadChannel(FSDataInputStream in, long size) {
+            super(size);
             this.in = in;
-            this.size = size;
         }
 
         @Override
-        public int read(ByteBuffer dst) throws IOException {
-            byte[] buf = new byte[Math.min(dst.remaining(), 1 << 16)];
-            int n = in.read(buf, 0, buf.length);
-            if (n > 0) {
-                dst.put(buf, 0, n);
-            }
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
+        protected int readInto(byte[] buf, int off, int len) throws IOException {
+            return in.read(buf, off, len);
         }
 
         @Override
@@ -338,23 +324,7 @@ public final class HadoopFileSystemProvider extends RemoteFileSystemProvider<Had
         }
 
         @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() throws IOException {
-            open = false;
+        protected void closeStream() throws IOException {
             in.close();
         }
     }

@@ -405,6 +405,57 @@ public abstract class RemoteFileSystemProvider<F extends RemoteFileSystem> exten
         }
     }
 
+    /** Reading from any position: a subclass reads from its stream and says how it seeks. */
+    protected abstract static class ReadChannel implements SeekableByteChannel {
+        private final long size;
+        private boolean open = true;
+
+        protected ReadChannel(long size) {
+            this.size = size;
+        }
+
+        /** Up to {@code len} bytes from the current position, or -1 at the end. */
+        protected abstract int readInto(byte[] buf, int off, int len) throws IOException;
+
+        protected abstract void closeStream() throws IOException;
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            byte[] buf = new byte[Math.min(dst.remaining(), 1 << 16)];
+            int n = readInto(buf, 0, buf.length);
+            if (n > 0) {
+                dst.put(buf, 0, n);
+            }
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() throws IOException {
+            open = false;
+            closeStream();
+        }
+    }
+
     /** Writing front to back: remote files are written once, in order. */
     private static final class WriteChannel implements SeekableByteChannel {
         private final WritableByteChannel out;

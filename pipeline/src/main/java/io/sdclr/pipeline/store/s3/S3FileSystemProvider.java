@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
@@ -448,49 +446,37 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
     }
 
     /** Reading from any position: a ranged GET from there, reopened when the position moves. */
-    private final class RangedChannel implements SeekableByteChannel {
+    private final class RangedChannel extends ReadChannel {
         private final RemotePath p;
-        private final long size;
         private long position;
         private InputStream in;
         private long inAt = -1;
-        private boolean open = true;
 
         RangedChannel(RemotePath p, long size) {
+            super(size);
             this.p = p;
-            this.size = size;
         }
 
         @Override
-        public int read(ByteBuffer dst) throws IOException {
-            if (position >= size) {
+        protected int readInto(byte[] buf, int off, int len) throws IOException {
+            if (position >= size()) {
                 return -1;
             }
             if (in == null || inAt != position) {
-                if (in != null) {
-                    in.close();
-                }
+                closeStream();
                 long from = position;
                 try {
                     in = s3(p).getObject(b -> b.bucket(bucket(p)).key(key(p)).range("bytes=" + from + "-"));
                 } catch (SdkException e) {
                     throw translate(e, p, null);
                 }
-                inAt = position;
             }
-            byte[] buf = new byte[Math.min(dst.remaining(), 1 << 16)];
-            int n = in.read(buf, 0, buf.length);
+            int n = in.read(buf, off, len);
             if (n > 0) {
-                dst.put(buf, 0, n);
                 position += n;
-                inAt = position;
             }
+            inAt = position;
             return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
         }
 
         @Override
@@ -505,25 +491,10 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
         }
 
         @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() throws IOException {
-            open = false;
+        protected void closeStream() throws IOException {
             if (in != null) {
                 in.close();
+                in = null;
             }
         }
     }
