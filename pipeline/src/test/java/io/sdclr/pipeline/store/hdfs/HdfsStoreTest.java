@@ -3,24 +3,16 @@ package io.sdclr.pipeline.store.hdfs;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.sdclr.pipeline.store.ArtifactStore;
-import io.sdclr.pipeline.store.Lease;
+import io.sdclr.pipeline.store.RemoteStoreContract;
 import java.io.File;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's file operations on a real HDFS (a NameNode and a DataNode in this JVM): what the commit protocol and
- * the leases rely on keeps its meaning there.
+ * the leases rely on keeps its meaning there ({@link RemoteStoreContract}), and HDFS's own: atomic renames of files
+ * and folders, modification times set as asked, free space.
  */
-class HdfsStoreTest {
+class HdfsStoreTest extends RemoteStoreContract {
     @TempDir static File base;
     static MiniDFSCluster cluster;
     static Path root;
@@ -54,35 +47,15 @@ class HdfsStoreTest {
         }
     }
 
-    private static Path fresh(String name) throws Exception {
-        Path dir = root.resolve(name + "-" + System.nanoTime());
-        Files.createDirectories(dir);
-        return dir;
+    @Override
+    protected Path root() {
+        return root;
     }
 
     @Test
-    void pathsPrintAsTheirUriAndRoundTrip() {
-        Path p = root.resolve("keys").resolve("k.json");
-        assertThat(p.toString()).isEqualTo("hdfs://localhost:" + cluster.getNameNodePort() + "/test/keys/k.json");
-        assertThat(Path.of(URI.create(p.toString()))).isEqualTo(p);
-        assertThat(p.startsWith(root)).isTrue();
-        assertThat(root.relativize(p).toString()).isEqualTo("keys/k.json");
-        assertThat(p.getFileName().toString()).isEqualTo("k.json");
-        assertThat(p.getParent()).isEqualTo(root.resolve("keys"));
-    }
-
-    @Test
-    void createNewIsExclusiveAndMissingFilesAreNoSuchFile() throws Exception {
-        Path dir = fresh("create");
-        Path f = dir.resolve("a.lease");
-        Files.write(f, "one".getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
-        assertThrows(FileAlreadyExistsException.class,
-                () -> Files.write(f, "two".getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW));
-        assertThat(Files.readString(f)).isEqualTo("one");
-        assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(dir.resolve("absent")));
-        assertThat(Files.exists(dir.resolve("absent"))).isFalse();
-        assertThat(Files.isRegularFile(f)).isTrue();
-        assertThat(Files.isDirectory(dir)).isTrue();
+    void pathsNameTheNameNode() {
+        assertThat(root.resolve("k.json").toString())
+                .isEqualTo("hdfs://localhost:" + cluster.getNameNodePort() + "/test/k.json");
     }
 
     @Test
@@ -109,63 +82,12 @@ class HdfsStoreTest {
     }
 
     @Test
-    void listingWalkingGlobbingAppendingAndTimes() throws Exception {
-        Path dir = fresh("list");
-        Files.createDirectories(dir.resolve("sub"));
-        Files.writeString(dir.resolve("checkpoint-epoch-1.bin"), "x");
-        Files.writeString(dir.resolve("other.txt"), "y");
-        Files.writeString(dir.resolve("sub/deep.txt"), "z");
-        List<String> globbed = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "checkpoint-epoch-*.bin")) {
-            ds.forEach(p -> globbed.add(p.getFileName().toString()));
-        }
-        assertThat(globbed).containsExactly("checkpoint-epoch-1.bin");
-        try (Stream<Path> s = Files.walk(dir)) {
-            assertThat(s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).toList())
-                    .containsExactly("checkpoint-epoch-1.bin", "other.txt", "sub/deep.txt");
-        }
-        Path log = dir.resolve("progress.log");
-        Files.writeString(log, "one\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Files.writeString(log, "two\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        assertThat(Files.readString(log)).isEqualTo("one\ntwo\n");
+    void timesAreSetAsAskedAndTheNamespaceHasFreeSpace() throws Exception {
+        Path log = fresh("times").resolve("progress.log");
+        Files.writeString(log, "x");
         FileTime t = FileTime.fromMillis(1_700_000_000_000L);
         Files.setLastModifiedTime(log, t);
         assertThat(Files.getLastModifiedTime(log)).isEqualTo(t);
-        assertThat(Files.size(log)).isEqualTo(8);
-        assertThat(Files.getFileStore(dir).getUsableSpace()).isGreaterThan(0L);
-    }
-
-    @Test
-    void aStoreOnHdfsCommitsVerifiesAndFindsItsArtifacts() throws Exception {
-        ArtifactStore store = new ArtifactStore(fresh("store"));
-        Path staging = store.newStaging("s");
-        Files.writeString(staging.resolve("encoder.params"), "weights");
-        String digest = store.commit(staging, "key1", "test/s");
-        assertThat(Files.exists(staging)).isFalse();
-        assertThat(store.lookup("key1")).isEqualTo(Optional.of(digest));
-        assertThat(store.verify(digest)).isTrue();
-        assertThat(Files.readString(store.artifactDir(digest).resolve("encoder.params"))).isEqualTo("weights");
-        // The same content committed again under another key: one artifact, two keys.
-        Path again = store.newStaging("s");
-        Files.writeString(again.resolve("encoder.params"), "weights");
-        assertThat(store.commit(again, "key2", "test/s")).isEqualTo(digest);
-        assertThat(store.lookup("key2")).isEqualTo(Optional.of(digest));
-        // A damaged file is a miss.
-        Files.writeString(store.artifactDir(digest).resolve("encoder.params"), "WEIGHTS");
-        store.verifyEveryHit();
-        assertThat(store.lookup("key1")).isEmpty();
-    }
-
-    @Test
-    void aLeaseOnHdfsIsExclusiveAndReleased() throws Exception {
-        Path file = fresh("lease").resolve("k.lease");
-        try (Lease held = Lease.acquire(file, "run-1", o -> {})) {
-            assertThat(Lease.tryAcquire(file, "run-2")).isEmpty();
-            assertThat(Lease.liveHolder(file).orElseThrow()).startsWith("run-1 ");
-        }
-        assertThat(Files.exists(file)).isFalse();
-        Optional<Lease> second = Lease.tryAcquire(file, "run-2");
-        assertThat(second).isPresent();
-        second.get().close();
+        assertThat(Files.getFileStore(log.getParent()).getUsableSpace()).isGreaterThan(0L);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sdclr.pipeline.store.ArtifactStore;
 import io.sdclr.pipeline.store.CommitFaults;
-import io.sdclr.pipeline.store.Lease;
+import io.sdclr.pipeline.store.RemoteStoreContract;
 import io.sdclr.pipeline.store.Manifest;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,7 +15,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,10 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's file operations on a real S3 server ({@code infra/s3}: s3proxy, a separate JVM speaking S3's HTTP API
- * to the AWS SDK): what the commit protocol and the leases rely on keeps its meaning there, or is replaced by what
- * S3 can do (conditional writes, a manifest published last).
+ * to the AWS SDK): what the commit protocol and the leases rely on keeps its meaning there
+ * ({@link RemoteStoreContract}: {@code CREATE_NEW} is a conditional write here), or is replaced by what S3 can do
+ * (folders that refuse an atomic move, a manifest published last, times that become now).
  */
-class S3StoreTest {
+class S3StoreTest extends RemoteStoreContract {
     private static final Map<String, String> SETTINGS = Map.of("aws.accessKeyId", "sdclr", "aws.secretAccessKey",
             "sdclr-local-secret", "aws.region", "us-east-1");
     @TempDir static Path tmp;
@@ -88,38 +88,23 @@ class S3StoreTest {
         return pb.start();
     }
 
-    private static Path fresh(String name) throws Exception {
-        Path dir = root.resolve(name + "-" + System.nanoTime());
-        Files.createDirectories(dir);
-        return dir;
+    @Override
+    protected Path root() {
+        return root;
     }
 
     @Test
-    void pathsPrintAsTheirUriAndRoundTrip() {
-        Path p = root.resolve("keys").resolve("k.json");
-        assertThat(p.toString()).isEqualTo("s3://sdclr-test/test/keys/k.json");
-        assertThat(Path.of(URI.create(p.toString()))).isEqualTo(p);
-        assertThat(root.relativize(p).toString()).isEqualTo("keys/k.json");
-        assertThat(p.getParent()).isEqualTo(root.resolve("keys"));
-        assertThat(S3FileSystemProvider.isS3(p)).isTrue();
+    void pathsNameTheBucket() {
+        assertThat(root.resolve("k.json").toString()).isEqualTo("s3://sdclr-test/test/k.json");
+        assertThat(S3FileSystemProvider.isS3(root)).isTrue();
         assertThat(S3FileSystemProvider.isS3(tmp)).isFalse();
     }
 
     @Test
-    void createNewIsAConditionalWriteAndMissingObjectsAreNoSuchFile() throws Exception {
-        Path dir = fresh("create");
-        Path f = dir.resolve("a.lease");
-        Files.write(f, "one".getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
-        assertThrows(FileAlreadyExistsException.class,
-                () -> Files.write(f, "two".getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW));
-        assertThat(Files.readString(f)).isEqualTo("one");
-        assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(dir.resolve("absent")));
+    void foldersExistByMarkerOrByPrefix() throws Exception {
+        Path dir = fresh("folders");
         assertThrows(NoSuchFileException.class, () -> Files.newOutputStream(dir.resolve("absent"),
                 StandardOpenOption.WRITE));
-        assertThat(Files.exists(dir.resolve("absent"))).isFalse();
-        assertThat(Files.isRegularFile(f)).isTrue();
-        assertThat(Files.isDirectory(dir)).isTrue();
-        assertThat(Files.isDirectory(f)).isFalse();
         // A folder made only of an object's prefix (as Beam writes them) exists too.
         Files.writeString(dir.resolve("implicit/deep/x.txt"), "x");
         assertThat(Files.isDirectory(dir.resolve("implicit"))).isTrue();
@@ -156,26 +141,11 @@ class S3StoreTest {
     }
 
     @Test
-    void listingWalkingGlobbingAppendingSeekingAndTimes() throws Exception {
-        Path dir = fresh("list");
-        Files.createDirectories(dir.resolve("sub"));
-        Files.writeString(dir.resolve("checkpoint-epoch-1.bin"), "x");
-        Files.writeString(dir.resolve("other.txt"), "y");
-        Files.writeString(dir.resolve("sub/deep.txt"), "z");
-        List<String> globbed = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "checkpoint-epoch-*.bin")) {
-            ds.forEach(p -> globbed.add(p.getFileName().toString()));
-        }
-        assertThat(globbed).containsExactly("checkpoint-epoch-1.bin");
-        try (Stream<Path> s = Files.walk(dir)) {
-            assertThat(s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).toList())
-                    .containsExactly("checkpoint-epoch-1.bin", "other.txt", "sub/deep.txt");
-        }
+    void seekingTouchingAndLargeWrites() throws Exception {
+        Path dir = fresh("seek");
         Path log = dir.resolve("progress.log");
         Files.writeString(log, "one\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.writeString(log, "two\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        assertThat(Files.readString(log)).isEqualTo("one\ntwo\n");
-        assertThat(Files.size(log)).isEqualTo(8);
         try (SeekableByteChannel ch = Files.newByteChannel(log)) {
             ch.position(4);
             ByteBuffer buf = ByteBuffer.allocate(16);
@@ -196,23 +166,6 @@ class S3StoreTest {
         new java.util.Random(7).nextBytes(big);
         Files.write(dir.resolve("big.bin"), big);
         assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(big);
-    }
-
-    @Test
-    void aStoreOnS3CommitsVerifiesAndFindsItsArtifacts() throws Exception {
-        ArtifactStore store = new ArtifactStore(fresh("store"));
-        Path staging = store.newStaging("s");
-        Files.writeString(staging.resolve("encoder.params"), "weights");
-        String digest = store.commit(staging, "key1", "test/s");
-        assertThat(Files.exists(staging)).isFalse();
-        assertThat(store.lookup("key1")).isEqualTo(Optional.of(digest));
-        assertThat(store.verify(digest)).isTrue();
-        assertThat(Files.readString(store.artifactDir(digest).resolve("encoder.params"))).isEqualTo("weights");
-        Path again = store.newStaging("s");
-        Files.writeString(again.resolve("encoder.params"), "weights");
-        assertThat(store.commit(again, "key2", "test/s")).isEqualTo(digest);
-        assertThat(store.lookup("key2")).isEqualTo(Optional.of(digest));
-        assertThat(store.verifyAll()).isEmpty();
     }
 
     /**
@@ -243,30 +196,5 @@ class S3StoreTest {
         Files.writeString(repaired.resolve("encoder.params"), "weights");
         assertThat(store.commit(repaired, "key", "test/s")).isEqualTo(digest);
         assertThat(store.lookup("key")).isEqualTo(Optional.of(digest));
-    }
-
-    @Test
-    void leasesAreExclusiveAndADeadOwnersLeaseIsTakenOver() throws Exception {
-        Path dir = fresh("leases");
-        Path file = dir.resolve("k.lease");
-        try (Lease held = Lease.tryAcquire(file, "run-a").orElseThrow()) {
-            assertThat(Lease.tryAcquire(file, "run-b")).isEmpty();
-            assertThat(Lease.liveHolder(file)).isPresent();
-        }
-        assertThat(Files.exists(file)).isFalse();
-        // A lease left by a process of this host that is gone (kill -9) is taken over at once.
-        long dead = deadPid();
-        String host = java.lang.management.ManagementFactory.getRuntimeMXBean().getName().replaceAll("^[0-9]+@", "");
-        Files.writeString(file, "run-x " + dead + "@" + host + " 1");
-        Optional<Lease> taken = Lease.tryAcquire(file, "run-c");
-        assertThat(taken).isPresent();
-        assertThat(Files.readString(file)).startsWith("run-c ");
-        taken.get().close();
-    }
-
-    private static long deadPid() throws Exception {
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        return p.pid();
     }
 }
