@@ -366,7 +366,7 @@ class SmokeEndToEndTest {
         }
         Path serverDir = tmp.resolve("s3");
         Map<String, String> settings = Map.of("aws.endpointUrl", "http://localhost:" + port, "aws.accessKeyId",
-                "sdclr", "aws.secretAccessKey", "sdclr-local-secret", "aws.region", "us-east-1");
+                "sdclr", "aws.secretAccessKey", "sdclr-local-secret");
         Process start = infraS3("start", "--port", String.valueOf(port), "--dir", serverDir.toString());
         try {
             assertThat(start.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -413,7 +413,7 @@ class SmokeEndToEndTest {
                 assertThat(none.err()).contains("no AWS credentials found; set AWS_ACCESS_KEY_ID");
             }
         } finally {
-            for (String k : List.of("aws.endpointUrl", "aws.accessKeyId", "aws.secretAccessKey", "aws.region",
+            for (String k : List.of("aws.endpointUrl", "aws.accessKeyId", "aws.secretAccessKey",
                     "aws.sharedCredentialsFile", "aws.disableEc2Metadata")) {
                 System.clearProperty(k);
             }

@@ -83,12 +83,10 @@ public final class ArtifactStore {
         return root;
     }
 
-    /** Lets a pipeline's Beam file systems read and write where this store is (on HDFS: its NameNode). */
+    /** Lets a pipeline's Beam file systems reach where this store is (on HDFS: its NameNode; on S3: its bucket). */
     public void configure(org.apache.beam.sdk.options.PipelineOptions options) {
         io.sdclr.pipeline.store.hdfs.HadoopFileSystemProvider.configureBeam(root, options);
-        if (S3FileSystemProvider.isS3(root)) {
-            S3Settings.configureBeam(options);
-        }
+        S3Settings.configureBeam(options, S3FileSystemProvider.isS3(root));
     }
 
     /**

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3StoreTest extends RemoteStoreContract {
     private static final Map<String, String> SETTINGS = Map.of("aws.accessKeyId", "sdclr", "aws.secretAccessKey",
-            "sdclr-local-secret", "aws.region", "us-east-1");
+            "sdclr-local-secret");
     @TempDir static Path tmp;
     static Path serverDir;
     static Path root;
