@@ -187,9 +187,10 @@ final class Doctor implements Callable<Integer> {
             return "free space unknown (no part of the path exists)";
         }
         try {
-            long free = Files.getFileStore(existing).getUsableSpace();
+            java.nio.file.FileStore store = Files.getFileStore(existing);
+            long free = store.getUsableSpace();
             if (free == Long.MAX_VALUE) {
-                return "no fixed capacity (" + Files.getFileStore(existing).type() + ")";
+                return "no fixed capacity (" + store.type() + ")";
             }
             return String.format(Locale.ROOT, "%.1f GiB free", free / (double) (1L << 30));
         } catch (IOException e) {

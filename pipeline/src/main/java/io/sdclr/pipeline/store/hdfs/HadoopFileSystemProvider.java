@@ -163,17 +163,11 @@ public final class HadoopFileSystemProvider extends RemoteFileSystemProvider<Had
                 throw new NoSuchFileException(p.toString());
             }
             if (opts.contains(StandardOpenOption.APPEND) && exists) {
-                return new Appending(readAllBytes(p), whole -> replace(p, whole));
+                return appending(p, whole -> replace(p, whole));
             }
             return fs.create(hpath(p), true);
         } catch (IOException e) {
             throw translate(e, p, null);
-        }
-    }
-
-    private byte[] readAllBytes(RemotePath p) throws IOException {
-        try (InputStream in = newInputStream(p)) {
-            return in.readAllBytes();
         }
     }
 

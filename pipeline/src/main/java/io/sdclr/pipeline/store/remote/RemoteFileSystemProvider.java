@@ -377,10 +377,17 @@ public abstract class RemoteFileSystemProvider<F extends RemoteFileSystem> exten
     }
 
     /**
-     * Appending to a small file (a step's progress lines) by rewriting it whole: what it held, then what is written,
-     * handed to {@code publish} on close, which must replace the file in one step so that a reader sees the old or
-     * the new file, never a part.
+     * Appending to the existing small file {@code p} (a step's progress lines) by rewriting it whole: what it holds,
+     * then what is written, handed to {@code publish} on close, which must replace the file in one step so that a
+     * reader sees the old or the new file, never a part.
      */
+    protected OutputStream appending(RemotePath p, Appending.Publish publish) throws IOException {
+        try (InputStream in = newInputStream(p)) {
+            return new Appending(in.readAllBytes(), publish);
+        }
+    }
+
+    /** What {@link #appending} returns. */
     protected static final class Appending extends java.io.ByteArrayOutputStream {
         /** Replaces the file with the bytes. */
         public interface Publish {
@@ -390,7 +397,7 @@ public abstract class RemoteFileSystemProvider<F extends RemoteFileSystem> exten
         private final Publish publish;
         private boolean closed;
 
-        public Appending(byte[] existing, Publish publish) {
+        private Appending(byte[] existing, Publish publish) {
             super(existing.length + 256);
             this.publish = publish;
             writeBytes(existing);

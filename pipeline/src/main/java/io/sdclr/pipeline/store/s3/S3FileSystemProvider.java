@@ -230,11 +230,7 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
             throw new NoSuchFileException(p.toString());
         }
         if (opts.contains(StandardOpenOption.APPEND) && exists) {
-            byte[] existing;
-            try (InputStream in = newInputStream(p)) {
-                existing = in.readAllBytes();
-            }
-            return new Appending(existing, whole -> put(p, RequestBody.fromBytes(whole), false));
+            return appending(p, whole -> put(p, RequestBody.fromBytes(whole), false));
         }
         return new Upload(p, false);
     }
@@ -334,20 +330,36 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
     @Override
     public void delete(Path path) throws IOException {
         RemotePath p = cast(path);
-        if (!head(p).isPresent()) {
-            List<S3Object> inside = under(p, 2);
-            if (inside.isEmpty()) {
-                throw new NoSuchFileException(p.toString());
-            }
-            if (inside.stream().anyMatch(o -> !o.key().equals(prefix(p)))) {
-                throw new DirectoryNotEmptyException(p.toString());
-            }
+        if (head(p).isPresent()) {
+            deleteKey(p, key(p));
+            return;
         }
-        String k = head(p).isPresent() ? key(p) : prefix(p);
+        List<S3Object> inside = under(p, 2);
+        if (inside.isEmpty()) {
+            throw new NoSuchFileException(p.toString());
+        }
+        if (inside.stream().anyMatch(o -> !o.key().equals(prefix(p)))) {
+            throw new DirectoryNotEmptyException(p.toString());
+        }
+        deleteKey(p, prefix(p)); // An empty folder: its marker.
+    }
+
+    /** Deletes the object {@code key} of {@code p}'s bucket. */
+    private void deleteKey(RemotePath p, String key) throws IOException {
         try {
-            s3(p).deleteObject(b -> b.bucket(bucket(p)).key(k));
+            s3(p).deleteObject(b -> b.bucket(bucket(p)).key(key));
         } catch (SdkException e) {
             throw translate(e, p, null);
+        }
+    }
+
+    /** Copies the object {@code from} of {@code s}'s bucket server-side to {@code to} of {@code t}'s. */
+    private void copyKey(RemotePath s, String from, RemotePath t, String to) throws IOException {
+        try {
+            s3(s).copyObject(b -> b.sourceBucket(bucket(s)).sourceKey(from).destinationBucket(bucket(t))
+                    .destinationKey(to));
+        } catch (SdkException e) {
+            throw translate(e, s, t);
         }
     }
 
@@ -367,19 +379,15 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
             }
             return;
         }
-        if (replace) {
-            serverCopy(s, t);
-        } else {
-            super.copy(s, t, options);
-        }
+        copyFile(s, t, replace);
     }
 
-    private void serverCopy(RemotePath s, RemotePath t) throws IOException {
-        try {
-            s3(s).copyObject(b -> b.sourceBucket(bucket(s)).sourceKey(key(s)).destinationBucket(bucket(t))
-                    .destinationKey(key(t)));
-        } catch (SdkException e) {
-            throw translate(e, s, t);
+    /** A file copied: server-side when it may replace the target, else by a conditional PUT. */
+    private void copyFile(RemotePath s, RemotePath t, boolean replace) throws IOException {
+        if (replace) {
+            copyKey(s, key(s), t, key(t));
+        } else {
+            super.copy(s, t);
         }
     }
 
@@ -394,8 +402,8 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
         List<CopyOption> opts = Arrays.asList(options);
         boolean replace = opts.contains(StandardCopyOption.REPLACE_EXISTING);
         if (head(s).isPresent()) {
-            copy(s, t, replace ? new CopyOption[] {StandardCopyOption.REPLACE_EXISTING} : new CopyOption[0]);
-            delete(s);
+            copyFile(s, t, replace);
+            deleteKey(s, key(s));
             return;
         }
         stat(s); // NoSuchFileException, or a folder:
@@ -416,14 +424,8 @@ public final class S3FileSystemProvider extends RemoteFileSystemProvider<S3NioFi
             throw translate(e, s, t);
         }
         for (String k : keys) {
-            String rest = k.substring(from.length());
-            try {
-                s3(s).copyObject(b -> b.sourceBucket(bucket(s)).sourceKey(k).destinationBucket(bucket(t))
-                        .destinationKey(prefix(t) + rest));
-                s3(s).deleteObject(b -> b.bucket(bucket(s)).key(k));
-            } catch (SdkException e) {
-                throw translate(e, s, t);
-            }
+            copyKey(s, k, t, prefix(t) + k.substring(from.length()));
+            deleteKey(s, k);
         }
     }
 
